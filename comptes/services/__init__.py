@@ -1,0 +1,1 @@
+"""Writes for accounts, memberships and invitations. Views, the admin and commands call these."""

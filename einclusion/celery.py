@@ -1,0 +1,19 @@
+"""The Celery application. Periodic schedules are defined here, in code."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "einclusion.settings")
+
+app = Celery("einclusion")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "purger-sessions-expirees": {
+        "task": "einclusion.tasks.purger_sessions_expirees",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

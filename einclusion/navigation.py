@@ -1,0 +1,36 @@
+"""Navigation entries by role. Later issues add their entries here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def _entries(membership) -> list[tuple[str, str, dict]]:
+    entries = [("Accueil", "accueil", {})]
+    if membership is None:
+        return entries
+    if membership.role == "coordinateur":
+        entries += [
+            ("Organisations", "comptes:organisations", {}),
+            ("Équipe départementale", "comptes:membres", {"pk": membership.organisation_id}),
+            ("Journal", "journal:liste", {}),
+        ]
+    elif membership.role in ("referent", "responsable"):
+        entries += [("Membres", "comptes:membres", {"pk": membership.organisation_id})]
+    return entries
+
+
+def nav_items(request) -> list[NavItem]:
+    items = []
+    for label, name, kwargs in _entries(getattr(request, "membership", None)):
+        url = reverse(name, kwargs=kwargs)
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append(NavItem(label, url, active))
+    return items

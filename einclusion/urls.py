@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "einclusion — administration technique"
+admin.site.site_title = "einclusion"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
+    path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
+    path("theme/<str:code>.css", views.theme_css, name="theme_css"),
+    path("sante/", views.sante, name="sante"),
+    path("compte/", include("allauth.urls")),
+    path("", include("comptes.urls")),
+    path("journal/", include("journal.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

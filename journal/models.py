@@ -1,0 +1,99 @@
+"""The append-only journal: who did what, for which organisation, when.
+
+Rows are only ever inserted. Updates and deletes are refused by the model, by its queryset
+and, on PostgreSQL, by a database trigger (migration 0002). The journal knows users,
+organisations and départements by reference only: it imports none of the apps that write to it
+(each app owns one typed helper per event, in its `evenements.py`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class JournalImmuableError(Exception):
+    """Raised on any attempt to change or delete a journal entry."""
+
+    def __init__(self):
+        super().__init__("Le journal est en ajout seul : une entrée ne peut être ni modifiée ni supprimée.")
+
+
+class Action(models.TextChoices):
+    # comptes: memberships and invitations
+    MEMBRE_AJOUTE = "comptes.membre_ajoute", "Membre ajouté"
+    MEMBRE_DESACTIVE = "comptes.membre_desactive", "Membre désactivé"
+    MEMBRE_REACTIVE = "comptes.membre_reactive", "Membre réactivé"
+    INVITATION_ENVOYEE = "comptes.invitation_envoyee", "Invitation envoyée"
+    INVITATION_RENVOYEE = "comptes.invitation_renvoyee", "Invitation renvoyée"
+    INVITATION_ANNULEE = "comptes.invitation_annulee", "Invitation annulée"
+    INVITATION_ACCEPTEE = "comptes.invitation_acceptee", "Invitation acceptée"
+
+
+class EvenementQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise JournalImmuableError()
+
+    def delete(self):
+        raise JournalImmuableError()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise JournalImmuableError()
+
+    update_or_create = update
+
+
+class Evenement(models.Model):
+    created_at = models.DateTimeField("date", default=timezone.now, db_index=True, editable=False)
+    action = models.CharField("action", max_length=64, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "comptes.Organisation",
+        verbose_name="organisation de l’auteur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    departement = models.ForeignKey(
+        "territoires.Departement",
+        verbose_name="département",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_type = models.CharField("type de la cible", max_length=100, blank=True)
+    target_id = models.CharField("identifiant de la cible", max_length=64, blank=True)
+    target_repr = models.CharField("cible", max_length=255, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+
+    objects = EvenementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "événement du journal"
+        verbose_name_plural = "journal"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["departement", "-created_at"], name="journal_dep_date"),
+            models.Index(fields=["target_type", "target_id"], name="journal_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise JournalImmuableError()
+        kwargs.pop("force_update", None)
+        super().save(*args, force_insert=True, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalImmuableError()
