@@ -53,7 +53,6 @@ class CoordinatorMFARequiredMiddleware:
         "account_logout",
         "account_reauthenticate",
         "sante",
-        "theme_css",
     )
 
     def __init__(self, get_response):

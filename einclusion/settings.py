@@ -106,6 +106,7 @@ TEMPLATES = [
                 "einclusion.context_processors.site",
             ],
             "string_if_invalid": _RaiseOnInvalidVariable("") if STRICT_TEMPLATES else "",
+            "libraries": {"form_tags": "einclusion.templatetags.form_tags"},
         },
     }
 ]
