@@ -10,8 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Two cores shared by xdist workers, a browser and databases: wall-clock deadlines only add noise.
+hypothesis_settings.register_profile("einclusion", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("einclusion")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,6 +66,13 @@ def _isolated_cache_and_files(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """Overrides pytest-playwright's fallback fixture, a method on a plugin class that pytest 9
+    deprecates (a warning, hence an error here). Browser tests use live_server.url."""
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -23,8 +23,18 @@ class InvitationForm(forms.Form):
 class AccepterInvitationForm(forms.Form):
     """Account creation from an invitation link: the e-mail comes from the invitation."""
 
-    first_name = forms.CharField(label="Prénom", max_length=150, error_messages={"required": "Indiquez votre prénom."})
-    last_name = forms.CharField(label="Nom", max_length=150, error_messages={"required": "Indiquez votre nom."})
+    first_name = forms.CharField(
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        label="Prénom",
+        max_length=150,
+        error_messages={"required": "Indiquez votre prénom."},
+    )
+    last_name = forms.CharField(
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        label="Nom",
+        max_length=150,
+        error_messages={"required": "Indiquez votre nom."},
+    )
     password1 = forms.CharField(
         label="Mot de passe",
         strip=False,

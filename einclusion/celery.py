@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "einclusion.settings")
 app = Celery("einclusion")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["einclusion"])  # einclusion/tasks.py: the project package is not an app
 
 app.conf.beat_schedule = {
     "purger-sessions-expirees": {

@@ -245,6 +245,9 @@ STATICFILES_DIRS = [
     # Front-end libraries from npm (package.json), served by the app: no CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# In DEBUG, whitenoise serves straight from the finders (no collectstatic needed for make run).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Files that must never be public (signed attendance sheets, reports) live here.

@@ -20,6 +20,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = VAR_DIR / "test-static"  # whitenoise warns (an error here) when it is missing
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "test-media"
 PRIVATE_STORAGE_ROOT = VAR_DIR / "test-private"
 # Unit tests run tasks eagerly; the worker round-trip test starts a real worker on the broker.

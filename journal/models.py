@@ -81,6 +81,7 @@ class Evenement(models.Model):
         verbose_name = "événement du journal"
         verbose_name_plural = "journal"
         ordering = ["-created_at", "-id"]
+        base_manager_name = "objects"  # no back door through a plain manager
         indexes = [
             models.Index(fields=["departement", "-created_at"], name="journal_dep_date"),
             models.Index(fields=["target_type", "target_id"], name="journal_target"),
@@ -93,7 +94,8 @@ class Evenement(models.Model):
         if not self._state.adding:
             raise JournalImmuableError()
         kwargs.pop("force_update", None)
-        super().save(*args, force_insert=True, **kwargs)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise JournalImmuableError()

@@ -47,8 +47,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 class EquipeDepartementaleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
-        django_get_or_create = ("departement",)
+        django_get_or_create = ("departement", "type")
 
+    type = Organisation.Type.DEPARTEMENT
     departement = factory.SubFactory(DepartementFactory)
     nom = factory.LazyAttribute(lambda o: f"Département {o.departement.nom} — équipe inclusion numérique")
 

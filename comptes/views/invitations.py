@@ -54,7 +54,7 @@ def accepter_invitation(request, token):
             {"invitation": invitation, "login_url": login_url},
         )
 
-    form = AccepterInvitationForm(request.POST or None, email=invitation.email)
+    form = AccepterInvitationForm(request.POST if request.method == "POST" else None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             membre = services.creer_compte_et_accepter(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comptes.access import MANAGER_ROLES, role_required
@@ -62,7 +63,7 @@ def membres(request, pk):
 @require_http_methods(["GET", "POST"])
 def inviter(request, pk):
     organisation = get_manageable_organisation(request.membership, pk)
-    form = InvitationForm(request.POST or None, organisation=organisation)
+    form = InvitationForm(request.POST if request.method == "POST" else None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitation_services.inviter(
@@ -137,7 +138,7 @@ def renvoyer_invitation(request, pk):
         messages.success(
             request,
             f"Invitation renvoyée à {invitation.email} : le nouveau lien est valable jusqu’au "
-            f"{invitation.expires_at:%d/%m/%Y}. L’ancien lien ne fonctionne plus.",
+            f"{timezone.localtime(invitation.expires_at):%d/%m/%Y à %H:%M}. L’ancien lien ne fonctionne plus.",
         )
     return redirect("comptes:membres", pk=invitation.organisation_id)
 

@@ -1,0 +1,385 @@
+"""The permission matrix: every URL of the project, every role, own and foreign objects.
+
+`test_every_url_is_declared` walks the URL resolver and fails when a URL name is not declared
+below: a new URL breaks the suite until someone writes down who may open it.
+
+- `MATRIX` lists our URLs. For each actor it gives the status of a GET: one value for all
+  scopes, or a tuple aligned with `SCOPES[url.objet]` (own object, another organisation of the
+  same département, an object of another département).
+- `ALLAUTH` lists allauth's URLs with a simpler expectation (exact for anonymous visitors,
+  a set of acceptable statuses for logged-in ones, never a 500).
+- The `admin:` namespace is checked separately: anonymous and non-staff users never get a 200.
+
+Another organisation's or département's object answers 404, never a page (CONVENTIONS.md,
+"Access control"); a role that may not use a view at all gets 403 whatever the object, so a
+403 reveals nothing about the object's existence. `test_matrix_declarations_are_safe` checks
+that the matrix itself keeps to that rule.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from comptes.models import Role
+from comptes.tests.factories import (
+    DepartementFactory,
+    EquipeDepartementaleFactory,
+    InvitationFactory,
+    LieuFactory,
+    OrganismePrescripteurFactory,
+    UserFactory,
+    make_member,
+)
+from journal.models import Evenement
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"  # a 302 to the login page
+ACTORS = ("anonyme", "coordinateur", "lecteur", "referent", "agent", "responsable", "mediateur")
+MANAGERS = ("coordinateur", "referent", "responsable")
+
+# Scopes of object URLs, in the order of the tuples in MATRIX.
+SCOPES = {
+    None: ("-",),
+    # propre: the actor's organisation; voisine: another organisation of the same département;
+    # etrangere: an organisation of another département.
+    "organisation": ("propre", "voisine", "etrangere"),
+    "membre": ("propre", "voisine", "etrangere"),
+    "invitation": ("propre", "voisine", "etrangere"),
+    "departement": ("propre", "etrangere", "inconnu"),
+    "jeton": ("valide", "inconnu"),
+}
+
+
+@dataclass(frozen=True)
+class Url:
+    objet: str | None = None
+    get: dict = field(default_factory=dict)
+    # Public by design whatever the département (e.g. a theme stylesheet): exempt from the
+    # "foreign object is 404" rule.
+    public: bool = False
+
+
+def everyone(status, anonyme=None) -> dict:
+    return {actor: (status if anonyme is None or actor != "anonyme" else anonyme) for actor in ACTORS}
+
+
+def only(allowed: dict, *, default=403) -> dict:
+    """Logged-in actors get `default` unless listed in `allowed`; anonymous visitors go to login."""
+    return {"anonyme": LOGIN} | {actor: allowed.get(actor, default) for actor in ACTORS[1:]}
+
+
+# Managers of one organisation (référent, responsable) see their own objects only; the
+# coordinateur sees every organisation of the département; nobody sees another département's.
+MANAGED = only({"coordinateur": (200, 200, 404), "referent": (200, 404, 404), "responsable": (200, 404, 404)})
+MANAGED_POST_ONLY = only({"coordinateur": 405, "referent": 405, "responsable": 405})
+
+MATRIX: dict[str, Url] = {
+    # Public pages
+    "accueil": Url(get=everyone(200)),
+    "accessibilite": Url(get=everyone(200)),
+    "mentions_legales": Url(get=everyone(200)),
+    "donnees_personnelles": Url(get=everyone(200)),
+    "sante": Url(get=everyone(200)),
+    "theme_css": Url(objet="departement", get=everyone((200, 200, 404)), public=True),
+    # Anyone may open an invitation link; a logged-in person with another address gets 403.
+    "comptes:accepter_invitation": Url(objet="jeton", get=everyone((403, 404), anonyme=(200, 404))),
+    # Every logged-in person
+    "comptes:mon_compte": Url(get=only({}, default=200)),
+    "comptes:choisir_organisation": Url(get=only({}, default=405)),  # POST only
+    # Coordinateur only
+    "comptes:organisations": Url(get=only({"coordinateur": 200})),
+    "journal:liste": Url(get=only({"coordinateur": 200})),
+    # Managers of an organisation
+    "comptes:membres": Url(objet="organisation", get=MANAGED),
+    "comptes:inviter": Url(objet="organisation", get=MANAGED),
+    "comptes:desactiver_membre": Url(objet="membre", get=MANAGED),
+    "comptes:reactiver_membre": Url(objet="membre", get=MANAGED_POST_ONLY),
+    "comptes:annuler_invitation": Url(objet="invitation", get=MANAGED),
+    "comptes:renvoyer_invitation": Url(objet="invitation", get=MANAGED_POST_ONLY),
+}
+
+# Object URLs that change something on POST: another département's object must be 404 there too.
+POST_OBJECT_URLS = (
+    "comptes:inviter",
+    "comptes:desactiver_membre",
+    "comptes:reactiver_membre",
+    "comptes:annuler_invitation",
+    "comptes:renvoyer_invitation",
+)
+
+# allauth: name -> (status for an anonymous visitor, statuses acceptable for a logged-in actor).
+# 404 for logged-in actors only where allauth needs an authenticator the user does not have.
+ALLAUTH: dict[str, tuple] = {
+    "account_login": (200, {302}),
+    "account_logout": (302, {200}),
+    "account_inactive": (200, {200}),
+    "account_signup": (200, {302}),  # sign-up is closed: the page says so
+    "account_reauthenticate": (LOGIN, {200}),
+    "account_email": (LOGIN, {200}),
+    "account_email_verification_sent": (200, {200}),
+    "account_change_password": (LOGIN, {200}),
+    "account_set_password": (LOGIN, {302}),
+    "account_reset_password": (200, {200}),
+    "account_confirm_login_code": (LOGIN, {302}),
+    "account_confirm_email": (200, {200}),  # needs a key: an unknown key shows an explanation
+    "account_reset_password_from_key": (200, {200}),  # idem
+    "account_reset_password_from_key_done": (200, {200}),
+    "account_reset_password_done": (200, {200}),
+    "mfa_index": (LOGIN, {200}),
+    "mfa_authenticate": (LOGIN, {302}),
+    "mfa_reauthenticate": (LOGIN, {200, 302}),
+    "mfa_activate_totp": (LOGIN, {302}),  # asks to reauthenticate first
+    "mfa_deactivate_totp": (LOGIN, {302, 404}),
+    "mfa_view_recovery_codes": (LOGIN, {404}),
+    "mfa_generate_recovery_codes": (LOGIN, {302}),
+    "mfa_download_recovery_codes": (LOGIN, {404}),
+}
+ALLAUTH_KWARGS = {
+    "account_confirm_email": {"key": "cle-inconnue"},
+    "account_reset_password_from_key": {"uidb36": "1", "key": "cle-inconnue"},
+}
+
+
+# --- the URL walk ---------------------------------------------------------------------------
+
+
+def walk_urls(resolver=None, namespace=""):
+    """Yield (qualified name or None, pattern) for every URL pattern, recursively."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk_urls(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield (name, namespace), pattern
+
+
+def project_url_names() -> tuple[set[str], list[str]]:
+    names, unnamed = set(), []
+    for (name, namespace), pattern in walk_urls():
+        if namespace.split(":")[0] == "admin":
+            continue
+        if name is None:
+            unnamed.append(str(pattern.pattern))
+        else:
+            names.add(name)
+    return names, unnamed
+
+
+def admin_url_names() -> set[str]:
+    return {name for (name, namespace), _ in walk_urls() if name and namespace.split(":")[0] == "admin"}
+
+
+def test_every_url_is_declared():
+    names, unnamed = project_url_names()
+    declared = set(MATRIX) | set(ALLAUTH)
+    assert not unnamed, f"URL sans nom (impossible à déclarer dans la matrice) : {unnamed}"
+    undeclared = sorted(names - declared)
+    assert not undeclared, (
+        "URL absentes de la matrice des permissions (tests/test_permission_matrix.py) : "
+        f"{undeclared}. Déclarez qui peut les ouvrir."
+    )
+    stale = sorted(declared - names)
+    assert not stale, f"URL déclarées dans la matrice mais qui n’existent plus : {stale}"
+
+
+def test_matrix_declarations_are_safe():
+    """Static check of the declarations: a foreign object is never a page."""
+    for name, url in MATRIX.items():
+        scopes = SCOPES[url.objet]
+        for actor in ACTORS:
+            expected = url.get[actor]
+            statuses = expected if isinstance(expected, tuple) else (expected,) * len(scopes)
+            assert len(statuses) == len(scopes), (name, actor)
+            if url.public or "etrangere" not in scopes:
+                continue
+            own, foreign = statuses[0], statuses[scopes.index("etrangere")]
+            if actor == "anonyme":
+                assert foreign == LOGIN, (name, actor)
+            else:
+                assert foreign == 404 or foreign == own in (403, 405), (name, actor, statuses)
+
+
+# --- the world ------------------------------------------------------------------------------
+
+
+@dataclass
+class Monde:
+    acteurs: dict
+    orgs: dict  # (code département, clé) -> organisation
+    extra_members: dict  # organisation pk -> a second membership
+    invitations: dict  # organisation pk -> an open invitation
+    jeton_valide: str = "jeton-valide-de-la-matrice"
+
+
+ACTOR_ORG = {
+    "coordinateur": "equipe",
+    "lecteur": "equipe",
+    "referent": "prescripteur",
+    "agent": "prescripteur",
+    "responsable": "lieu",
+    "mediateur": "lieu",
+    "anonyme": "equipe",
+}
+NEIGHBOUR = {"equipe": "prescripteur", "prescripteur": "prescripteur_2", "lieu": "lieu_2"}
+
+
+@pytest.fixture
+def monde() -> Monde:
+    orgs, extra, invitations = {}, {}, {}
+    for code in ("23", "87"):
+        dep = DepartementFactory(code=code)
+        orgs[code, "equipe"] = EquipeDepartementaleFactory(departement=dep)
+        orgs[code, "prescripteur"] = OrganismePrescripteurFactory(departement=dep)
+        orgs[code, "prescripteur_2"] = OrganismePrescripteurFactory(departement=dep)
+        orgs[code, "lieu"] = LieuFactory(departement=dep)
+        orgs[code, "lieu_2"] = LieuFactory(departement=dep)
+    for org in orgs.values():
+        extra[org.pk] = make_member(org.roles[-1], organisation=org)
+        invitations[org.pk] = InvitationFactory(organisation=org, created_by=extra[org.pk].user)
+    acteurs = {"anonyme": None}
+    for role in Role:
+        acteurs[role.value] = make_member(role, organisation=orgs["23", ACTOR_ORG[role.value]])
+    m = Monde(acteurs=acteurs, orgs=orgs, extra_members=extra, invitations=invitations)
+    InvitationFactory(
+        organisation=orgs["23", "prescripteur"], email="nouvelle.personne@exemple.test", token=m.jeton_valide
+    )
+    return m
+
+
+def organisation_for(monde: Monde, actor: str, scope: str):
+    key = ACTOR_ORG[actor]
+    return {
+        "propre": monde.orgs["23", key],
+        "voisine": monde.orgs["23", NEIGHBOUR[key]],
+        "etrangere": monde.orgs["87", key],
+    }[scope]
+
+
+def url_kwargs(monde: Monde, objet: str | None, actor: str, scope: str) -> dict:
+    if objet is None:
+        return {}
+    if objet == "departement":
+        return {"code": {"propre": "23", "etrangere": "87", "inconnu": "99"}[scope]}
+    if objet == "jeton":
+        return {"token": monde.jeton_valide if scope == "valide" else "jeton-inconnu"}
+    organisation = organisation_for(monde, actor, scope)
+    if objet == "organisation":
+        return {"pk": organisation.pk}
+    if objet == "membre":
+        return {"pk": monde.extra_members[organisation.pk].pk}
+    if objet == "invitation":
+        return {"pk": monde.invitations[organisation.pk].pk}
+    raise AssertionError(objet)
+
+
+def client_for(monde: Monde, actor: str, login) -> Client:
+    membership = monde.acteurs[actor]
+    return login(membership, Client()) if membership else Client()
+
+
+def assert_status(response, expected, context):
+    if expected == LOGIN:
+        assert response.status_code == 302, (context, response.status_code)
+        assert response["Location"].startswith(reverse("account_login")), (context, response["Location"])
+    else:
+        assert response.status_code == expected, (context, response.status_code, response.get("Location"))
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def _get_cases():
+    for name, url in MATRIX.items():
+        scopes = SCOPES[url.objet]
+        for actor in ACTORS:
+            expected = url.get[actor]
+            statuses = expected if isinstance(expected, tuple) else (expected,) * len(scopes)
+            for scope, status in zip(scopes, statuses, strict=True):
+                yield pytest.param(name, actor, scope, status, id=f"{name}-{actor}-{scope}")
+
+
+@pytest.mark.parametrize(("name", "actor", "scope", "expected"), list(_get_cases()))
+def test_get(monde, login, name, actor, scope, expected):
+    url = reverse(name, kwargs=url_kwargs(monde, MATRIX[name].objet, actor, scope))
+    response = client_for(monde, actor, login).get(url)
+    assert_status(response, expected, f"GET {url} ({actor}, {scope})")
+
+
+def _post_cases():
+    for name in POST_OBJECT_URLS:
+        for actor in ACTORS:
+            scopes = ["etrangere"] + (["voisine"] if actor in ("referent", "responsable") else [])
+            for scope in scopes:
+                expected = LOGIN if actor == "anonyme" else (404 if actor in MANAGERS else 403)
+                yield pytest.param(name, actor, scope, expected, id=f"{name}-{actor}-{scope}")
+
+
+@pytest.mark.parametrize(("name", "actor", "scope", "expected"), list(_post_cases()))
+def test_post_on_objects_out_of_scope_changes_nothing(monde, login, name, actor, scope, expected):
+    url = reverse(name, kwargs=url_kwargs(monde, MATRIX[name].objet, actor, scope))
+    organisation = organisation_for(monde, actor, scope)
+    data = {"email": "intrus@exemple.test", "role": organisation.roles[-1].value}
+    before = Evenement.objects.count()
+    response = client_for(monde, actor, login).post(url, data)
+    assert_status(response, expected, f"POST {url} ({actor}, {scope})")
+    assert Evenement.objects.count() == before
+    assert not organisation.invitations.filter(email="intrus@exemple.test").exists()
+    member = monde.extra_members[organisation.pk]
+    member.refresh_from_db()
+    assert member.is_active
+    invitation = monde.invitations[organisation.pk]
+    invitation.refresh_from_db()
+    assert invitation.is_open and invitation.send_count == 1
+
+
+def _allauth_cases():
+    for name in ALLAUTH:
+        for actor in ACTORS:
+            yield pytest.param(name, actor, id=f"{name}-{actor}")
+
+
+@pytest.mark.parametrize(("name", "actor"), list(_allauth_cases()))
+def test_allauth_get(monde, login, name, actor):
+    url = reverse(name, kwargs=ALLAUTH_KWARGS.get(name, {}))
+    anonymous, logged_in = ALLAUTH[name]
+    response = client_for(monde, actor, login).get(url)
+    if actor == "anonyme":
+        assert_status(response, anonymous, f"GET {url} (anonyme)")
+    else:
+        assert response.status_code in logged_in, (url, actor, response.status_code, response.get("Location"))
+
+
+def _admin_urls() -> list[str]:
+    dummy = {"object_id": "1", "app_label": "comptes", "content_type_id": "1"}
+    urls = []
+    for (name, namespace), pattern in walk_urls():
+        if not name or namespace.split(":")[0] != "admin":
+            continue
+        kwargs = {key: dummy.get(key, "1") for key in pattern.pattern.regex.groupindex}
+        urls.append(reverse(name, kwargs=kwargs))
+    return sorted(set(urls))
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_admin_is_closed_to_non_staff(monde, login, actor):
+    assert admin_url_names(), "le site d’administration n’est plus branché ?"
+    client = client_for(monde, actor, login)
+    login_page = reverse("admin:login")
+    for url in _admin_urls():
+        response = client.get(url)
+        if url == login_page:
+            continue  # the admin's own login form
+        assert response.status_code != 200, (url, actor)
+        assert response.status_code in (302, 404, 405), (url, actor, response.status_code)
+
+
+def test_admin_opens_for_staff(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:index")).status_code == 200
