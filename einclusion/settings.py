@@ -244,6 +244,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end libraries from npm (package.json), served by the app: no CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
 ]
 # In DEBUG, whitenoise serves straight from the finders (no collectstatic needed for make run).
 WHITENOISE_USE_FINDERS = DEBUG

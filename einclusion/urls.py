@@ -17,6 +17,10 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("comptes.urls")),
     path("journal/", include("journal.urls")),
+    path("lieux/", include("structures.urls_public")),
+    path("gestion/lieux/", include("structures.urls_gestion")),
+    path("gestion/lieux/import/", include("structures.urls_import")),
+    path("api/v1/", include("structures.urls_api")),
     path("admin/", admin.site.urls),
 ]
 

@@ -27,6 +27,12 @@ class Action(models.TextChoices):
     INVITATION_RENVOYEE = "comptes.invitation_renvoyee", "Invitation renvoyée"
     INVITATION_ANNULEE = "comptes.invitation_annulee", "Invitation annulée"
     INVITATION_ACCEPTEE = "comptes.invitation_acceptee", "Invitation acceptée"
+    # structures: lieux de médiation numérique
+    LIEU_CREE = "structures.lieu_cree", "Lieu créé"
+    LIEU_MODIFIE = "structures.lieu_modifie", "Lieu modifié"
+    LIEU_FERME = "structures.lieu_ferme", "Lieu fermé"
+    LIEU_ROUVERT = "structures.lieu_rouvert", "Lieu rouvert"
+    LIEUX_IMPORTES = "structures.lieux_importes", "Lieux importés"
 
 
 class EvenementQuerySet(models.QuerySet):

@@ -1,0 +1,6 @@
+"""URLs of structures (api). Filled by the lieux issue."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "structures_api"
+urlpatterns = []
