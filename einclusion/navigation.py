@@ -13,17 +13,21 @@ class NavItem:
 
 
 def _entries(membership) -> list[tuple[str, str, dict]]:
-    entries = [("Accueil", "accueil", {})]
+    # The public directory of places is for everyone, logged in or not.
+    entries = [("Accueil", "accueil", {}), ("Trouver un lieu", "structures_public:recherche", {})]
     if membership is None:
         return entries
     if membership.role == "coordinateur":
         entries += [
             ("Organisations", "comptes:organisations", {}),
+            ("Lieux", "structures_gestion:liste", {}),
             ("Équipe départementale", "comptes:membres", {"pk": membership.organisation_id}),
             ("Journal", "journal:liste", {}),
         ]
     elif membership.role in ("referent", "responsable"):
         entries += [("Membres", "comptes:membres", {"pk": membership.organisation_id})]
+    if membership.role == "responsable":
+        entries += [("Mon lieu", "structures_gestion:modifier", {"pk": membership.organisation_id})]
     return entries
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from comptes.models import Role
 from comptes.tests.factories import (
@@ -33,6 +34,7 @@ from comptes.tests.factories import (
     make_member,
 )
 from journal.models import Evenement
+from structures.models import Lieu
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,12 @@ SCOPES = {
     "membre": ("propre", "voisine", "etrangere"),
     "invitation": ("propre", "voisine", "etrangere"),
     "departement": ("propre", "etrangere", "inconnu"),
+    # lieu: for a coordinateur, "propre" is a place of their département; for a responsable or a
+    # médiateur, their own place.
+    "lieu": ("propre", "voisine", "etrangere"),
+    # Public pages of a place: any département, but never a closed or unknown place.
+    "lieu_public": ("actif", "etranger", "ferme", "inconnu"),
+    "jeton_import": ("inconnu",),
     "jeton": ("valide", "inconnu"),
 }
 
@@ -99,7 +107,34 @@ MATRIX: dict[str, Url] = {
     "comptes:reactiver_membre": Url(objet="membre", get=MANAGED_POST_ONLY),
     "comptes:annuler_invitation": Url(objet="invitation", get=MANAGED),
     "comptes:renvoyer_invitation": Url(objet="invitation", get=MANAGED_POST_ONLY),
+    # Lieux: public directory, map and API (open data, every département)
+    "structures_public:recherche": Url(get=everyone(200)),
+    "structures_public:communes": Url(get=everyone(200)),
+    "structures_public:carte_integrable": Url(get=everyone(200)),
+    "structures_public:lieu": Url(objet="lieu_public", get=everyone((200, 200, 404, 404)), public=True),
+    "structures_api:lieux": Url(get=everyone(200)),
+    "structures_api:lieux_csv": Url(get=everyone(200)),
+    "structures_api:lieux_geojson": Url(get=everyone(200)),
+    # Lieux: management by the département's coordinators and the place's responsable
+    "structures_gestion:liste": Url(get=only({"coordinateur": 200})),
+    "structures_gestion:creer": Url(get=only({"coordinateur": 200})),
+    "structures_gestion:modifier": Url(
+        objet="lieu", get=only({"coordinateur": (200, 200, 404), "responsable": (200, 404, 404)})
+    ),
+    "structures_gestion:historique": Url(
+        objet="lieu", get=only({"coordinateur": (200, 200, 404), "responsable": (200, 404, 404)})
+    ),
+    "structures_gestion:fermer": Url(objet="lieu", get=only({"coordinateur": (200, 200, 404)})),
+    "structures_gestion:rouvrir": Url(objet="lieu", get=only({"coordinateur": 405})),
+    # Lieux: import and export in the national standard (coordinateurs)
+    "structures_import:televerser": Url(get=only({"coordinateur": 200})),
+    "structures_import:export": Url(get=only({"coordinateur": 200})),
+    "structures_import:apercu": Url(objet="jeton_import", get=only({"coordinateur": 404})),
+    "structures_import:confirmer": Url(objet="jeton_import", get=only({"coordinateur": 405})),
 }
+
+# Place URLs that change something on POST: out of scope, nothing changes.
+POST_LIEU_URLS = ("structures_gestion:fermer", "structures_gestion:rouvrir", "structures_gestion:modifier")
 
 # Object URLs that change something on POST: another département's object must be 404 there too.
 POST_OBJECT_URLS = (
@@ -269,6 +304,12 @@ def url_kwargs(monde: Monde, objet: str | None, actor: str, scope: str) -> dict:
         return {"code": {"propre": "23", "etrangere": "87", "inconnu": "99"}[scope]}
     if objet == "jeton":
         return {"token": monde.jeton_valide if scope == "valide" else "jeton-inconnu"}
+    if objet == "jeton_import":
+        return {"jeton": "jeton-d-import-inconnu"}
+    if objet == "lieu":
+        return {"pk": lieu_for(monde, actor, scope).pk}
+    if objet == "lieu_public":
+        return {"ref": lieu_public_ref(monde, scope)}
     organisation = organisation_for(monde, actor, scope)
     if objet == "organisation":
         return {"pk": organisation.pk}
@@ -277,6 +318,24 @@ def url_kwargs(monde: Monde, objet: str | None, actor: str, scope: str) -> dict:
     if objet == "invitation":
         return {"pk": monde.invitations[organisation.pk].pk}
     raise AssertionError(objet)
+
+
+def lieu_for(monde: Monde, actor: str, scope: str):
+    return {
+        "propre": monde.orgs["23", "lieu"],
+        "voisine": monde.orgs["23", "lieu_2"],
+        "etrangere": monde.orgs["87", "lieu"],
+    }[scope]
+
+
+def lieu_public_ref(monde: Monde, scope: str) -> str:
+    if scope == "inconnu":
+        return "lieu-qui-n-existe-pas"
+    if scope == "ferme":
+        lieu = monde.orgs["23", "lieu_2"]
+        Lieu.objects.filter(pk=lieu.pk).update(est_actif=False, ferme_le=timezone.localdate())
+        return lieu.identifiant
+    return monde.orgs["23" if scope == "actif" else "87", "lieu"].identifiant
 
 
 def client_for(monde: Monde, actor: str, login) -> Client:
@@ -337,6 +396,32 @@ def test_post_on_objects_out_of_scope_changes_nothing(monde, login, name, actor,
     invitation = monde.invitations[organisation.pk]
     invitation.refresh_from_db()
     assert invitation.is_open and invitation.send_count == 1
+
+
+def _post_lieu_cases():
+    for name in POST_LIEU_URLS:
+        for actor in ACTORS:
+            scopes = ["etrangere"] + (["voisine"] if actor == "responsable" else [])
+            for scope in scopes:
+                if actor == "anonyme":
+                    expected = LOGIN
+                elif actor == "coordinateur" or (actor == "responsable" and name == "structures_gestion:modifier"):
+                    expected = 404
+                else:
+                    expected = 403
+                yield pytest.param(name, actor, scope, expected, id=f"{name}-{actor}-{scope}")
+
+
+@pytest.mark.parametrize(("name", "actor", "scope", "expected"), list(_post_lieu_cases()))
+def test_post_on_places_out_of_scope_changes_nothing(monde, login, name, actor, scope, expected):
+    lieu = lieu_for(monde, actor, scope)
+    url = reverse(name, kwargs={"pk": lieu.pk})
+    before = Evenement.objects.count()
+    response = client_for(monde, actor, login).post(url, {"nom": "Intrusion", "motif": "intrusion"})
+    assert_status(response, expected, f"POST {url} ({actor}, {scope})")
+    assert Evenement.objects.count() == before
+    lieu.refresh_from_db()
+    assert lieu.est_actif and lieu.nom != "Intrusion"
 
 
 def _allauth_cases():

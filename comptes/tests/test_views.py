@@ -390,7 +390,7 @@ def test_accueil_public(client):
     assertTemplateUsed(response, "accueil/public.html")
     assertContains(response, "<h1", count=1)
     assertContains(response, f'href="{reverse("account_login")}"')
-    assertContains(response, "Bientôt")
+    assertContains(response, f'href="{reverse("structures_public:recherche")}"')
 
 
 @pytest.mark.django_db

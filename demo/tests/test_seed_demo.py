@@ -11,6 +11,7 @@ from django.core.management import call_command
 from comptes.models import Invitation, Membership, Organisation, Role, User
 from demo import data
 from journal.models import Action, Evenement
+from structures.models import Lieu
 from territoires.models import Departement
 from territoires.validators import validate_accent_color
 
@@ -33,6 +34,8 @@ def snapshot() -> dict:
         "invitations": list(Invitation.objects.order_by("pk").values_list("pk", "email", "token_hash")),
         "authentificateurs": list(Authenticator.objects.order_by("pk").values_list("pk", "type")),
         "journal": Evenement.objects.count(),
+        # Places are only saved when something changed (modifie_le is auto_now).
+        "lieux": list(Lieu.objects.order_by("pk").values_list("pk", "modifie_le", "latitude", "services")),
     }
 
 
@@ -113,3 +116,40 @@ def test_demo_totp_prints_a_code_allauth_accepts():
     coordinatrice = User.objects.get(email=data.COORDINATRICE.email)
     authenticator = Authenticator.objects.get(user=coordinatrice, type=Authenticator.Type.TOTP)
     assert TOTP(authenticator).validate_code(match.group(1))
+
+
+def test_les_lieux_de_demo_respectent_le_standard_et_sont_publics():
+    from structures.horaires import valider_horaires
+    from structures.standard import clean_typologie, clean_vocabulary, normaliser_telephone, vocabularies
+
+    run("seed_demo")  # without the communes reference: positions are literal
+    lieux = Lieu.objects.filter(departement__code="23")
+    assert lieux.count() == len(data.LIEUX) >= 15
+    for lieu in lieux:
+        assert lieu.est_actif
+        assert lieu.a_une_position
+        assert 45.6 < lieu.latitude < 46.5 and 1.3 < lieu.longitude < 2.7, lieu.nom  # in the Creuse
+        assert lieu.commune_ref is None
+        assert normaliser_telephone(lieu.telephone) == lieu.telephone
+        assert lieu.code_postal.startswith("23") and lieu.code_insee.startswith("23")
+        clean_typologie(lieu.typologie)
+        valider_horaires(lieu.horaires)
+        assert lieu.services, lieu.nom
+        for champ in vocabularies():
+            clean_vocabulary(champ, getattr(lieu, champ))
+    assert lieux.filter(services__contains="|Aide aux démarches administratives|").count() >= 8
+    assert lieux.filter(accepte_pass_numerique=True).exists()
+    assert lieux.filter(itinerance__contains="|Itinérant|").exists()
+
+
+def test_seed_demo_relie_les_lieux_aux_communes_quand_elles_sont_chargees():
+    from territoires.tests.jeu_de_test import charger_jeu_de_test
+
+    charger_jeu_de_test()  # Guéret, Sainte-Feyre and La Souterraine among them
+    run("seed_demo")
+    first = snapshot()
+    quincaillerie = Lieu.objects.get(nom=data.LIEUX[0].nom)
+    assert quincaillerie.commune_ref.nom == "Guéret"
+    assert Lieu.objects.filter(commune_ref__isnull=False).count() == 4
+    run("seed_demo")
+    assert snapshot() == first

@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: one fictional département with a login for every role.
+"""`manage.py seed_demo`: one fictional département with a login for every role, and its public
+places (with the national standard's data: address, position, services, opening hours…).
 
 Idempotent: records are looked up by their natural key (département code, organisation name,
 e-mail address) and only written when something differs, memberships go through
@@ -20,8 +21,8 @@ from comptes.services.invitations import inviter
 from comptes.services.memberships import ajouter_membre
 from demo import data
 from prescripteurs.models import OrganismePrescripteur
-from structures.models import Lieu
-from territoires.models import Departement
+from structures.models import Lieu, SourcePosition
+from territoires.models import Commune, Departement
 from territoires.validators import validate_accent_color, validate_code_departement
 
 
@@ -72,9 +73,22 @@ class Command(BaseCommand):
                 {"departement": departement, "nom": p.nom},
                 {"type_organisme": p.type_organisme, "commune": p.commune},
             )
+        # Places carry literal positions: the communes reference is optional here (linked when loaded).
+        communes = dict(
+            Commune.objects.filter(code_insee__in=[lieu.champs.get("code_insee") for lieu in data.LIEUX]).values_list(
+                "code_insee", "pk"
+            )
+        )
         for lieu in data.LIEUX:
             organisations[lieu.cle] = upsert(
-                Lieu, {"departement": departement, "nom": lieu.nom}, {"commune": lieu.commune}
+                Lieu,
+                {"departement": departement, "nom": lieu.nom},
+                {
+                    "commune": lieu.commune,
+                    "commune_ref_id": communes.get(lieu.champs.get("code_insee")),
+                    "source_position": SourcePosition.CARTE,
+                    **lieu.champs,
+                },
             )
 
         comptes: dict[str, list[Membership]] = {}

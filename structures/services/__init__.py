@@ -1,0 +1,1 @@
+"""Writes on lieux de médiation numérique. Views, forms, commands and the admin call these."""
