@@ -138,3 +138,28 @@ def test_un_nom_neutralise_revient_intact_apres_import(communes):
 
     assert rapport.comptes()["inchanges"] == 1
     assert erreurs_schema(texte.encode("utf-8")) == []
+
+
+def test_les_telechargements_publics_de_l_api_valident_le_schema(communes, client):
+    """The public download links (/api/v1/lieux.csv and the JSON list) validate too."""
+    from django.urls import reverse
+
+    assert importer_lieux(contenu=EXAMPLE_PATH.read_bytes(), nom_fichier="exemple.csv").ecrit
+    LieuFactory(
+        nom='=HYPERLINK("http://piege.example")',
+        departement=Departement.objects.get(code="51"),
+        commune="Reims",
+        code_postal="51100",
+        code_insee="51454",
+        adresse="1 place Royale",
+    )
+
+    reponse_csv = client.get(reverse("structures_api:lieux_csv"))
+    contenu_csv = b"".join(reponse_csv.streaming_content)
+    assert erreurs_schema(contenu_csv) == []
+    assert b"'=HYPERLINK" in contenu_csv
+
+    reponse_json = client.get(reverse("structures_api:lieux"))
+    lieux = reponse_json.json()["lieux"]
+    assert len(lieux) == 2
+    assert erreurs_schema(lieux) == []
