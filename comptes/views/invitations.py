@@ -14,6 +14,7 @@ from comptes.middleware import set_current_membership
 from comptes.models import User
 from comptes.services import invitations as services
 from comptes.services.invitations import InvitationInvalide, NouveauCompte
+from einclusion.formulaires import donnees_postees
 
 
 def _invalid(request, exc: InvitationInvalide, status=410):
@@ -54,7 +55,7 @@ def accepter_invitation(request, token):
             {"invitation": invitation, "login_url": login_url},
         )
 
-    form = AccepterInvitationForm(request.POST if request.method == "POST" else None, email=invitation.email)
+    form = AccepterInvitationForm(donnees_postees(request), email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             membre = services.creer_compte_et_accepter(

@@ -21,6 +21,7 @@ from comptes.selectors import (
 )
 from comptes.services import invitations as invitation_services
 from comptes.services import memberships as membership_services
+from einclusion.formulaires import ajouter_erreurs_du_service, donnees_postees
 
 PAGE_SIZE = 25
 
@@ -63,7 +64,7 @@ def membres(request, pk):
 @require_http_methods(["GET", "POST"])
 def inviter(request, pk):
     organisation = get_manageable_organisation(request.membership, pk)
-    form = InvitationForm(request.POST if request.method == "POST" else None, organisation=organisation)
+    form = InvitationForm(donnees_postees(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitation_services.inviter(
@@ -74,7 +75,7 @@ def inviter(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            ajouter_erreurs_du_service(form, exc)
         else:
             messages.success(request, f"Invitation envoyée à {invitation.email}.")
             return redirect("comptes:membres", pk=organisation.pk)
@@ -141,13 +142,3 @@ def renvoyer_invitation(request, pk):
             f"{timezone.localtime(invitation.expires_at):%d/%m/%Y à %H:%M}. L’ancien lien ne fonctionne plus.",
         )
     return redirect("comptes:membres", pk=invitation.organisation_id)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from comptes.access import role_required
 from comptes.models import Role
+from einclusion.formulaires import ajouter_erreurs_du_service, donnees_postees
 from journal.models import Action
 from territoires.selectors import commune_par_code_insee
 
@@ -42,12 +43,12 @@ def liste(request):
 @require_http_methods(["GET", "POST"])
 def creer(request):
     departement = request.membership.organisation.departement
-    form = LieuForm(request.POST or None, departement=departement)
+    form = LieuForm(donnees_postees(request), departement=departement)
     if request.method == "POST" and form.is_valid():
         try:
             lieu = edition.creer_lieu(par=request.membership, donnees=form.donnees(), request=request)
         except ValidationError as exc:
-            _ajouter_erreurs(form, exc)
+            ajouter_erreurs_du_service(form, exc)
         else:
             messages.success(request, f"Le lieu « {lieu.nom} » est créé.")
             return redirect("structures_gestion:modifier", pk=lieu.pk)
@@ -63,7 +64,7 @@ def creer(request):
 def modifier(request, pk):
     lieu = get_lieu_gere(request.membership, pk)
     form = LieuForm(
-        request.POST or None,
+        donnees_postees(request),
         departement=lieu.departement,
         lieu=lieu,
         champs_autorises=edition.champs_modifiables(request.membership),
@@ -72,7 +73,7 @@ def modifier(request, pk):
         try:
             changes = edition.modifier_lieu(par=request.membership, lieu=lieu, donnees=form.donnees(), request=request)
         except ValidationError as exc:
-            _ajouter_erreurs(form, exc)
+            ajouter_erreurs_du_service(form, exc)
         else:
             if changes:
                 libelles = ", ".join(LIBELLES.get(c, c).lower() for c in changes)
@@ -99,12 +100,12 @@ def fermer(request, pk):
     if not lieu.est_actif:
         messages.info(request, f"Le lieu « {lieu.nom} » est déjà fermé.")
         return redirect("structures_gestion:modifier", pk=lieu.pk)
-    form = FermetureForm(request.POST or None)
+    form = FermetureForm(donnees_postees(request))
     if request.method == "POST" and form.is_valid():
         try:
             edition.fermer_lieu(par=request.membership, lieu=lieu, motif=form.cleaned_data["motif"], request=request)
         except ValidationError as exc:
-            _ajouter_erreurs(form, exc)
+            ajouter_erreurs_du_service(form, exc)
         else:
             messages.success(request, f"Le lieu « {lieu.nom} » est fermé. Vous pourrez le rouvrir depuis sa page.")
             return redirect("structures_gestion:liste")
@@ -133,16 +134,6 @@ def historique(request, pk):
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def _ajouter_erreurs(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for champ, erreurs in exc.message_dict.items():
-            for erreur in erreurs:
-                form.add_error(champ if champ in form.fields else None, erreur)
-    else:
-        for erreur in exc.messages:
-            form.add_error(None, erreur)
 
 
 def _carte(form, lieu, departement) -> dict:
