@@ -21,10 +21,21 @@ def _entries(membership) -> list[tuple[str, str, dict]]:
         entries += [
             ("Organisations", "comptes:organisations", {}),
             ("Lieux", "structures_gestion:liste", {}),
+            ("Prescripteurs", "prescripteurs:liste", {}),
+            ("Bénéficiaires", "beneficiaires:liste", {}),
             ("Équipe départementale", "comptes:membres", {"pk": membership.organisation_id}),
             ("Journal", "journal:liste", {}),
         ]
-    elif membership.role in ("referent", "responsable"):
+    elif membership.role == "lecteur":
+        entries += [("Bénéficiaires", "beneficiaires:liste", {})]
+    if membership.role in ("referent", "agent"):
+        entries += [
+            ("Bénéficiaires", "beneficiaires:liste", {}),
+            ("Orientations", "beneficiaires:orientations_envoyees", {}),
+        ]
+    if membership.role in ("responsable", "mediateur"):
+        entries += [("Orientations reçues", "beneficiaires:orientations_recues", {})]
+    if membership.role in ("referent", "responsable"):
         entries += [("Membres", "comptes:membres", {"pk": membership.organisation_id})]
     if membership.role == "responsable":
         entries += [("Mon lieu", "structures_gestion:modifier", {"pk": membership.organisation_id})]

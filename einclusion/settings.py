@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "comptes",
     "structures",
     "prescripteurs",
+    "beneficiaires",
     "demo",
     # Django and third parties
     "django.contrib.admin",
@@ -176,6 +177,10 @@ MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_REQUIRED_FOR_COORDINATORS = env.bool("MFA_REQUIRED_FOR_COORDINATORS", default=True)
 
 INVITATION_VALIDITY = timedelta(days=env.int("INVITATION_VALIDITY_DAYS", default=14))
+
+# --- Personal data of bénéficiaires ---------------------------------------------------------
+# A person's record is anonymised this many months after its last activity (beneficiaires.retention).
+BENEFICIAIRES_RETENTION_MOIS = env.int("BENEFICIAIRES_RETENTION_MOIS", default=24)
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -20,6 +20,8 @@ urlpatterns = [
     path("lieux/", include("structures.urls_public")),
     path("gestion/lieux/", include("structures.urls_gestion")),
     path("gestion/lieux/import/", include("structures.urls_import")),
+    path("gestion/prescripteurs/", include("prescripteurs.urls")),
+    path("beneficiaires/", include("beneficiaires.urls")),
     path("api/v1/", include("structures.urls_api")),
     path("admin/", admin.site.urls),
 ]

@@ -33,6 +33,23 @@ class Action(models.TextChoices):
     LIEU_FERME = "structures.lieu_ferme", "Lieu fermé"
     LIEU_ROUVERT = "structures.lieu_rouvert", "Lieu rouvert"
     LIEUX_IMPORTES = "structures.lieux_importes", "Lieux importés"
+    # prescripteurs: organismes prescripteurs
+    ORGANISME_CREE = "prescripteurs.organisme_cree", "Organisme prescripteur créé"
+    ORGANISME_MODIFIE = "prescripteurs.organisme_modifie", "Organisme prescripteur modifié"
+    ORGANISME_FERME = "prescripteurs.organisme_ferme", "Organisme prescripteur fermé"
+    ORGANISME_ROUVERT = "prescripteurs.organisme_rouvert", "Organisme prescripteur rouvert"
+    # beneficiaires: records (named by their pseudonym only), reads, orientations, retention
+    BENEFICIAIRE_CREE = "beneficiaires.cree", "Bénéficiaire enregistré·e"
+    BENEFICIAIRE_MODIFIE = "beneficiaires.modifie", "Fiche bénéficiaire corrigée"
+    BENEFICIAIRE_CONSULTE = "beneficiaires.consulte", "Fiche bénéficiaire consultée"
+    BENEFICIAIRE_RATTACHE = "beneficiaires.rattache", "Bénéficiaire rattaché·e à un organisme"
+    BENEFICIAIRE_FUSIONNE = "beneficiaires.fusionne", "Fiches bénéficiaires fusionnées"
+    BENEFICIAIRE_ANONYMISE = "beneficiaires.anonymise", "Bénéficiaire anonymisé·e"
+    ANONYMISATION_EXECUTEE = "beneficiaires.anonymisation", "Règle de conservation appliquée"
+    ORIENTATION_CREEE = "beneficiaires.orientation_creee", "Orientation vers un lieu"
+    ORIENTATION_ACCEPTEE = "beneficiaires.orientation_acceptee", "Orientation prise en charge"
+    ORIENTATION_REFUSEE = "beneficiaires.orientation_refusee", "Orientation refusée"
+    ORIENTATION_SIGNALEE = "beneficiaires.orientation_signalee", "Orientation sans réponse signalée"
 
 
 class EvenementQuerySet(models.QuerySet):

@@ -177,6 +177,29 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def siret_valide(digits: str) -> bool:
+    """14 digits with a valid Luhn key (La Poste's establishments use their own rule)."""
+    return bool(re.fullmatch(r"\d{14}", digits)) and (
+        _luhn_ok(digits) or (digits.startswith("356000000") and sum(map(int, digits)) % 5 == 0)
+    )
+
+
+def valider_siret(value: str) -> str:
+    """A SIRET alone (organisations that are not places): 14 digits, spaces allowed."""
+    v = re.sub(r"\s", "", value or "")
+    if not re.fullmatch(r"\d{14}", v):
+        raise ValidationError(
+            "Un SIRET compte 14 chiffres ; « %(v)s » n’en est pas un.", code="siret_format", params={"v": value}
+        )
+    if not siret_valide(v):
+        raise ValidationError(
+            "Ce SIRET (« %(v)s ») n’est pas valide : sa clé de contrôle ne correspond pas. Vérifiez les 14 chiffres.",
+            code="siret",
+            params={"v": v},
+        )
+    return v
+
+
 def valider_pivot(value: str) -> str:
     """SIRET (14 digits, Luhn key; La Poste's establishments use their own rule), SIREN (9
     digits), RNA (W + 9 characters), or the standard's 00000000000000 for 'unknown'."""
@@ -184,13 +207,7 @@ def valider_pivot(value: str) -> str:
     if v == PIVOT_INCONNU:
         return v
     if re.fullmatch(r"\d{14}", v):
-        if _luhn_ok(v) or (v.startswith("356000000") and sum(map(int, v)) % 5 == 0):
-            return v
-        raise ValidationError(
-            "Ce SIRET (« %(v)s ») n’est pas valide : sa clé de contrôle ne correspond pas. Vérifiez les 14 chiffres.",
-            code="siret",
-            params={"v": v},
-        )
+        return valider_siret(v)
     if re.fullmatch(r"\d{9}", v):
         if _luhn_ok(v):
             return v

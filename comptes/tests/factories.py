@@ -70,7 +70,6 @@ class OrganismePrescripteurFactory(factory.django.DjangoModelFactory):
     departement = factory.SubFactory(DepartementFactory)
     nom = factory.Sequence(lambda n: f"CCAS n°{n}")
     type_organisme = TypeOrganisme.CCAS
-    commune = "Guéret"
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -71,7 +71,7 @@ class Command(BaseCommand):
             organisations[p.cle] = upsert(
                 OrganismePrescripteur,
                 {"departement": departement, "nom": p.nom},
-                {"type_organisme": p.type_organisme, "commune": p.commune},
+                {"type_organisme": p.type_organisme, "commune": None},
             )
         # Places carry literal positions: the communes reference is optional here (linked when loaded).
         communes = dict(

@@ -1,0 +1,71 @@
+"""Merging two records of the same person (a coordinator's tool).
+
+The kept record takes the other's follow-ups and orientations, its missing contact details,
+publics and needs; the absorbed record stays, pointing to the kept one, so that its history
+(journal, later booklets and sessions through `signals.fusion`) remains readable.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from comptes.models import Membership
+
+from .. import evenements, rules, signals
+from ..models import Beneficiaire, Orientation, Suivi
+
+
+@transaction.atomic
+def fusionner(*, par: Membership, conservee: Beneficiaire, absorbee: Beneficiaire, request=None) -> Beneficiaire:
+    if not rules.peut_fusionner(par):
+        raise PermissionDenied("Seule la coordination du département fusionne des fiches.")
+    if conservee.pk == absorbee.pk:
+        raise ValidationError("Choisissez deux fiches différentes.")
+    verrou = {
+        b.pk: b
+        for b in Beneficiaire.objects.select_for_update().filter(pk__in=[conservee.pk, absorbee.pk]).order_by("pk")
+    }
+    conservee, absorbee = verrou[conservee.pk], verrou[absorbee.pk]
+    departement_id = par.organisation.departement_id
+    for fiche in (conservee, absorbee):
+        if fiche.departement_id != departement_id:
+            raise PermissionDenied("Ces fiches ne sont pas dans votre département.")
+        if fiche.est_anonymise or fiche.est_fusionne:
+            raise ValidationError(
+                f"La fiche {fiche.pseudonyme} est déjà anonymisée ou fusionnée : elle ne peut plus l’être."
+            )
+    lieux_ouverts = set(
+        conservee.orientations.filter(statut=Orientation.Statut.A_CONTACTER).values_list("lieu_id", flat=True)
+    )
+    if absorbee.orientations.filter(statut=Orientation.Statut.A_CONTACTER, lieu_id__in=lieux_ouverts).exists():
+        raise ValidationError(
+            "Les deux fiches attendent une réponse du même lieu. Demandez au lieu de répondre à l’une des "
+            "orientations, puis fusionnez."
+        )
+
+    deja_suivie_par = set(conservee.suivis.values_list("organisme_id", flat=True))
+    doublons = absorbee.suivis.filter(organisme_id__in=deja_suivie_par)
+    suivis_en_double = doublons.count()
+    doublons.delete()
+    suivis = Suivi.objects.filter(beneficiaire=absorbee).update(beneficiaire=conservee)
+    orientations = Orientation.objects.filter(beneficiaire=absorbee).update(beneficiaire=conservee)
+    deplaces = {"suivis": suivis, "suivis_en_double": suivis_en_double, "orientations": orientations}
+    for _receiver, reponse in signals.fusion.send(sender=Beneficiaire, conservee=conservee, absorbee=absorbee, par=par):
+        deplaces.update(reponse or {})
+
+    for champ in ("telephone", "email"):
+        if not getattr(conservee, champ):
+            setattr(conservee, champ, getattr(absorbee, champ))
+    if absorbee.notes and absorbee.notes not in conservee.notes:
+        conservee.notes = "\n\n".join(filter(None, [conservee.notes, absorbee.notes]))
+    conservee.publics = list(dict.fromkeys([*conservee.publics, *absorbee.publics]))
+    conservee.besoins = list(dict.fromkeys([*conservee.besoins, *absorbee.besoins]))
+    conservee.derniere_activite_le = max(conservee.derniere_activite_le, absorbee.derniere_activite_le, timezone.now())
+    conservee.save()
+    absorbee.fusionne_dans = conservee
+    absorbee.fusionne_le = timezone.now()
+    absorbee.save(update_fields=["fusionne_dans", "fusionne_le"])
+    evenements.beneficiaire_fusionne(
+        par=par, conservee=conservee, absorbee=absorbee, deplaces=deplaces, request=request
+    )
+    return conservee
