@@ -20,7 +20,6 @@ out (and reported in `Criteres.erreurs`), so a stale bookmark still shows a page
 """
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import F, FloatField, QuerySet, Value
@@ -28,8 +27,12 @@ from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.http import QueryDict
 
 from territoires.models import Commune
-from territoires.selectors import commune_par_code_insee, communes_par_code_postal, rechercher_communes
-from territoires.text import normaliser_nom
+from territoires.selectors import (  # noqa: F401 (re-exported for the directory's views)
+    NB_COMMUNES_PROPOSEES,
+    CommuneTrouvee,
+    libelle_commune,
+    resoudre_commune,
+)
 
 from .filtres import PARAMETRES_MULTIPLES, FiltresInvalides, FiltresLieux, lire_filtres
 from .models import Lieu
@@ -38,7 +41,6 @@ RAYON_TERRE_KM = 6371.0088  # mean Earth radius (IUGG)
 KM_PAR_DEGRE_LATITUDE = math.pi * RAYON_TERRE_KM / 180  # ≈ 111.2 km
 RAYONS_KM = (5, 10, 20, 30, 50, 100)
 RAYON_PAR_DEFAUT_KM = 30
-NB_COMMUNES_PROPOSEES = 10
 LONGUEUR_MAX_TEXTE = 100
 
 # The filters the directory shows (parameter of structures.filtres → label), in the form's order.
@@ -52,8 +54,6 @@ LIBELLES_FILTRES = {
     "itinerance": "Lieu fixe ou itinérant",
 }
 PARAMETRES_FILTRES = (*PARAMETRES_MULTIPLES, "departement", "pass_numerique")
-
-_CODE_POSTAL = re.compile(r"^\d{5}$")
 
 
 @dataclass(frozen=True)
@@ -131,45 +131,6 @@ def criteres_depuis_parametres(params) -> Criteres:
 
 
 # --- communes --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CommuneTrouvee:
-    """The outcome of reading the search text: one commune, or several to choose from."""
-
-    commune: Commune | None = None
-    possibles: tuple[Commune, ...] = ()
-
-
-def libelle_commune(commune: Commune, code_postal: str = "") -> str:
-    """'Guéret (23000)': what the search field shows once a commune is chosen."""
-    codes = commune.liste_codes_postaux
-    code = code_postal if code_postal in codes else (codes[0] if codes else commune.departement_id)
-    return f"{commune.nom} ({code})"
-
-
-def resoudre_commune(*, texte: str = "", code_insee: str = "") -> CommuneTrouvee:
-    """The commune the person means: an INSEE code chosen from the suggestions, a postal code
-    ("23000") or a name ("Guéret", "gueret", "Guéret (23000)"). Several matches (a postal code
-    shared by several communes, a homonym, the start of a name) give a list to choose from."""
-    if code_insee:
-        commune = commune_par_code_insee(code_insee)
-        if commune is not None:
-            return CommuneTrouvee(commune=commune)
-    requete = normaliser_nom(texte)
-    if not requete:
-        return CommuneTrouvee()
-    if _CODE_POSTAL.match(requete):
-        communes = tuple(communes_par_code_postal(requete)[:NB_COMMUNES_PROPOSEES])
-        return CommuneTrouvee(commune=communes[0]) if len(communes) == 1 else CommuneTrouvee(possibles=communes)
-    communes = tuple(rechercher_communes(texte, limit=NB_COMMUNES_PROPOSEES))
-    nom = " ".join(mot for mot in requete.split(" ") if not mot.isdigit())
-    exactes = [c for c in communes if c.nom_normalise == nom]
-    if len(exactes) == 1:
-        return CommuneTrouvee(commune=exactes[0])
-    if len(communes) == 1 and not requete.replace(" ", "").isalpha():  # "23000 gueret", "2a004"
-        return CommuneTrouvee(commune=communes[0])
-    return CommuneTrouvee(possibles=tuple(exactes) if len(exactes) > 1 else communes)
 
 
 # --- places ----------------------------------------------------------------------------------

@@ -3,12 +3,18 @@
 Reference data is public: nothing here is scoped to a user.
 """
 
+import re
+from dataclasses import dataclass
+
 from django.db import connection
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from .models import CodePostal, Commune
 from .referentiel import CODE_INSEE
 from .text import normaliser_nom
+
+NB_COMMUNES_PROPOSEES = 10
+_CODE_POSTAL = re.compile(r"^\d{5}$")
 
 
 def commune_par_code_insee(code: str) -> Commune | None:
@@ -95,3 +101,42 @@ def _par_prefixe_code_postal(chiffres: str) -> QuerySet[Commune]:
     # Postal codes are five digits: a range on them is a prefix match, through the index, everywhere.
     codes = CodePostal.objects.filter(code__range=(chiffres.ljust(5, "0"), chiffres.ljust(5, "9")))
     return Commune.objects.actuelles().filter(code_insee__in=codes.values("commune_id")).order_by("-population", "nom")
+
+
+@dataclass(frozen=True)
+class CommuneTrouvee:
+    """The outcome of reading the search text: one commune, or several to choose from."""
+
+    commune: Commune | None = None
+    possibles: tuple[Commune, ...] = ()
+
+
+def libelle_commune(commune: Commune, code_postal: str = "") -> str:
+    """'Guéret (23000)': what the search field shows once a commune is chosen."""
+    codes = commune.liste_codes_postaux
+    code = code_postal if code_postal in codes else (codes[0] if codes else commune.departement_id)
+    return f"{commune.nom} ({code})"
+
+
+def resoudre_commune(*, texte: str = "", code_insee: str = "") -> CommuneTrouvee:
+    """The commune the person means: an INSEE code chosen from the suggestions, a postal code
+    ("23000") or a name ("Guéret", "gueret", "Guéret (23000)"). Several matches (a postal code
+    shared by several communes, a homonym, the start of a name) give a list to choose from."""
+    if code_insee:
+        commune = commune_par_code_insee(code_insee)
+        if commune is not None:
+            return CommuneTrouvee(commune=commune)
+    requete = normaliser_nom(texte)
+    if not requete:
+        return CommuneTrouvee()
+    if _CODE_POSTAL.match(requete):
+        communes = tuple(communes_par_code_postal(requete)[:NB_COMMUNES_PROPOSEES])
+        return CommuneTrouvee(commune=communes[0]) if len(communes) == 1 else CommuneTrouvee(possibles=communes)
+    communes = tuple(rechercher_communes(texte, limit=NB_COMMUNES_PROPOSEES))
+    nom = " ".join(mot for mot in requete.split(" ") if not mot.isdigit())
+    exactes = [c for c in communes if c.nom_normalise == nom]
+    if len(exactes) == 1:
+        return CommuneTrouvee(commune=exactes[0])
+    if len(communes) == 1 and not requete.replace(" ", "").isalpha():  # "23000 gueret", "2a004"
+        return CommuneTrouvee(commune=communes[0])
+    return CommuneTrouvee(possibles=tuple(exactes) if len(exactes) > 1 else communes)
