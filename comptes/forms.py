@@ -13,11 +13,14 @@ class InvitationForm(forms.Form):
     )
     role = forms.ChoiceField(label="Rôle", error_messages={"required": "Choisissez un rôle."})
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, role_propose: str | None = None, **kwargs):
+        """`role_propose` (e.g. from `?role=referent`) is preselected when the organisation has it."""
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in organisation.roles]
         self.fields["role"].error_messages["invalid_choice"] = "Ce rôle n’existe pas pour ce type d’organisation."
-        self.fields["role"].initial = organisation.roles[0].value
+        roles = [r.value for r in organisation.roles]
+        # Least privilege by default (agent, médiateur, lecteur): the manager role is chosen on purpose.
+        self.fields["role"].initial = role_propose if role_propose in roles else roles[-1]
 
 
 class AccepterInvitationForm(forms.Form):

@@ -26,10 +26,20 @@ EQUIPE = {"nom": "Département de la Creuse — inclusion numérique (démo)"}
 
 @dataclass(frozen=True)
 class Prescripteur:
+    """A demo organisme prescripteur. The commune is found by its INSEE code in the communes
+    reference (left empty when the reference is not loaded). SIRETs are fictitious (SIREN
+    000 000 023) with a valid check key; phone numbers are in the fiction range."""
+
     cle: str
     nom: str
     type_organisme: str
     commune: str
+    code_insee: str
+    code_postal: str
+    adresse: str
+    siret: str
+    telephone: str
+    courriel: str
 
 
 @dataclass(frozen=True)
@@ -45,9 +55,42 @@ class LieuDemo:
 
 
 PRESCRIPTEURS = [
-    Prescripteur("ccas", "CCAS de Guéret (démo)", TypeOrganisme.CCAS, "Guéret"),
-    Prescripteur("mission_locale", "Mission locale de la Creuse (démo)", TypeOrganisme.MISSION_LOCALE, "Guéret"),
-    Prescripteur("france_services", "France Services d’Aubusson (démo)", TypeOrganisme.FRANCE_SERVICES, "Aubusson"),
+    Prescripteur(
+        "ccas",
+        "CCAS de Guéret (démo)",
+        TypeOrganisme.CCAS,
+        "Guéret",
+        "23096",
+        "23000",
+        "9 rue Maurice Rollinat",
+        "00000002300010",
+        "+33536490101",
+        f"accueil.ccas@{EMAIL_DOMAIN}",
+    ),
+    Prescripteur(
+        "mission_locale",
+        "Mission locale de la Creuse (démo)",
+        TypeOrganisme.MISSION_LOCALE,
+        "Guéret",
+        "23096",
+        "23000",
+        "2 avenue de la République",
+        "00000002300028",
+        "+33536490102",
+        f"contact.mission-locale@{EMAIL_DOMAIN}",
+    ),
+    Prescripteur(
+        "france_services",
+        "France Services d’Aubusson (démo)",
+        TypeOrganisme.FRANCE_SERVICES,
+        "Aubusson",
+        "23008",
+        "23200",
+        "6 rue des Déportés",
+        "00000002300036",
+        "+33536490103",
+        f"france-services.aubusson@{EMAIL_DOMAIN}",
+    ),
 ]
 
 # Phone numbers are in ARCEP's range reserved for fiction (05 36 49 xx xx); web sites and
@@ -365,10 +408,13 @@ PERSONNES = [
     Personne("referente.ccas", "Sophie", "Aubert", (("ccas", Role.REFERENT),)),
     Personne("agent.ccas", "Karim", "Benali", (("ccas", Role.AGENT),)),
     Personne("agent.mission-locale", "Julie", "Perrin", (("mission_locale", Role.AGENT),)),
+    Personne("referent.mission-locale", "Antoine", "Mercier", (("mission_locale", Role.REFERENT),)),
+    Personne("referente.france-services", "Hélène", "Brunet", (("france_services", Role.REFERENT),)),
+    Personne("agent.france-services", "Lucas", "Faure", (("france_services", Role.AGENT),)),
     Personne("responsable.quincaillerie", "Marc", "Lefèvre", (("quincaillerie", Role.RESPONSABLE),)),
     Personne("mediateur.quincaillerie", "Thomas", "Girard", (("quincaillerie", Role.MEDIATEUR),)),
     Personne("mediatrice.mediatheque", "Inès", "Moreau", (("mediatheque", Role.MEDIATEUR),)),
-    # Two memberships: shows the « Vous agissez pour » organisation switcher.
+    # Two memberships: shows the « Vous agissez pour » organisation switcher. Keep it last.
     Personne(
         "deux-organisations",
         "Nadia",
@@ -393,3 +439,160 @@ class InvitationDemo:
 INVITATIONS = [
     InvitationDemo("coordinatrice", "epn_aubusson", f"nouvelle.mediatrice@{EMAIL_DOMAIN}", Role.MEDIATEUR),
 ]
+
+
+# --- Bénéficiaires ------------------------------------------------------------------------------
+# A few dozen fictitious people at various stages, recorded by the demo agents through the
+# services (journal included). Names are invented; phone numbers are in ARCEP's range reserved
+# for fiction (06 39 98 xx xx); e-mail addresses use the reserved `.example` domain. Communes
+# are Creuse communes of the reference (INSEE codes): without the reference, none is created.
+
+# Stages of a demo person.
+ENREGISTREE = "enregistree"  # recorded, needs assessed, not oriented yet
+ORIENTEE = "orientee"  # oriented to a place, « à contacter »
+SANS_REPONSE = "sans_reponse"  # oriented more than 8 days ago, still « à contacter »
+PRISE_EN_CHARGE = "prise_en_charge"  # the place accepted
+REFUSEE = "refusee"  # the place refused, with a reason
+ANONYMISEE = "anonymisee"  # inactive for more than 24 months: anonymised by the retention rule
+
+# The order of the FSE+ answers in `BeneficiaireDemo.fse`.
+CHAMPS_FSE = (
+    "sexe",
+    "situation_emploi",
+    "niveau_etudes",
+    "handicap",
+    "pays_tiers",
+    "origine_etrangere",
+    "minorite",
+    "sans_abri",
+)
+
+
+@dataclass(frozen=True)
+class BeneficiaireDemo:
+    """`par`: the person key of the agent who records them (through their prescripteur
+    membership). `fse`: the answers in CHAMPS_FSE order, space-separated. `publics` and
+    `besoins`: space-separated values of Public and Besoin. `il_y_a`: how many days ago the
+    record was made (the orientation and the answer follow it). `aussi_suivi_par`: the agent of
+    a second organisation that links the record (duplicate found, « rattacher »)."""
+
+    prenom: str
+    nom: str
+    naissance: str
+    code_insee: str
+    par: str
+    publics: str
+    besoins: str
+    fse: str
+    niveau_autonomie: int | None
+    etape: str = ENREGISTREE
+    lieu: str = ""
+    il_y_a: int = 0
+    telephone: str = ""
+    email: str = ""
+    notes: str = ""
+    message: str = ""
+    motif_refus: str = ""
+    aussi_suivi_par: str = ""
+
+    def donnees_fse(self) -> dict:
+        return dict(zip(CHAMPS_FSE, self.fse.split(), strict=True))
+
+
+_B = BeneficiaireDemo
+GUERET, SAINTE_FEYRE, AUBUSSON = "23096", "23193", "23008"
+
+# fmt: off
+BENEFICIAIRES = [
+    # CCAS de Guéret
+    _B("Monique", "Chassagne", "1948-03-14", GUERET, "agent.ccas", "senior", "smartphone visio",
+       "femme inactif cite_0_2 non non non non non", 1, PRISE_EN_CHARGE, "mediatheque", 45,
+       telephone="06 39 98 00 01"),
+    _B("Gérard", "Lamy", "1951-09-02", SAINTE_FEYRE, "agent.ccas", "senior", "ordinateur email demarches",
+       "homme inactif cite_3_4 oui non non non non", 2, ORIENTEE, "mairie_sainte_feyre", 3),
+    _B("Fatima", "Benhaddou", "1979-06-21", GUERET, "agent.ccas", "rsa quotient_familial", "demarches scolarite",
+       "femme chomeur_longue_duree cite_0_2 non oui oui nsp non", 2, PRISE_EN_CHARGE, "quincaillerie", 30,
+       telephone="06 39 98 00 03", message="Disponible le mardi et le jeudi matin."),
+    _B("Jean-Claude", "Pradeau", "1956-12-05", "23195", "agent.ccas", "senior aah", "ordinateur securite",
+       "homme inactif cite_0_2 oui non non non non", 1, SANS_REPONSE, "quincaillerie", 12,
+       telephone="06 39 98 00 04"),
+    _B("Sandrine", "Maury", "1984-02-17", GUERET, "agent.ccas", "rsa", "emploi email",
+       "femme chomeur cite_3_4 non non non non nsp", 3, REFUSEE, "quincaillerie", 26,
+       motif_refus="Atelier emploi complet jusqu’à l’été : l’espace numérique de Bénévent-l’Abbaye a de la place."),
+    _B("Kévin", "Tixier", "1990-11-30", GUERET, "referente.ccas", "rsa demandeur_emploi", "emploi ordinateur",
+       "homme chomeur_longue_duree cite_0_2 non non non non oui", 2, ORIENTEE, "quincaillerie", 2,
+       notes="Domicilié au CCAS : le joindre en passant par l’accueil."),
+    _B("Yvette", "Aubrun", "1939-07-08", "23245", "referente.ccas", "senior", "visio smartphone",
+       "femme inactif nsp nsp non non nsp non", 1, PRISE_EN_CHARGE, "mediatheque", 60),
+    _B("Odile", "Desfarges", "1962-04-26", "23002", "deux-organisations", "aide_domicile", "smartphone demarches",
+       "femme en_emploi cite_3_4 non non non non non", 3, ENREGISTREE, il_y_a=1),
+    _B("Mamadou", "Diallo", "1987-01-15", GUERET, "agent.ccas", "demandeur_emploi", "demarches email",
+       "homme chomeur cite_5_8 non oui oui nsp non", 3, PRISE_EN_CHARGE, "quincaillerie", 20,
+       email="mamadou.diallo@courriel.example"),
+    _B("Paulette", "Rougier", "1944-10-03", "23092", "agent.ccas", "senior", "ordinateur",
+       "femme inactif cite_0_2 non non non non non", 1),
+    _B("Bernard", "Villatte", "1958-05-19", GUERET, "agent.ccas", "aah", "securite ordinateur",
+       "homme inactif cite_3_4 oui non non non non", 2, REFUSEE, "mediatheque", 25,
+       motif_refus="La personne ne souhaite finalement pas suivre d’atelier collectif."),
+    _B("Chantal", "Peyrot", "1953-08-11", SAINTE_FEYRE, "deux-organisations", "senior quotient_familial", "visio",
+       "femme inactif cite_0_2 non non non non non", 2, ORIENTEE, "mediatheque", 4),
+    _B("Germaine", "Faucher", "1938-04-04", "23031", "agent.ccas", "senior", "visio smartphone",
+       "femme inactif nsp non non non non non", 1, ORIENTEE, "centre_social_boussac", 6,
+       message="Préfère être appelée le matin."),
+    _B("Élodie", "Parrain", "1995-06-16", "23075", "agent.ccas", "quotient_familial rsa", "smartphone",
+       "femme inactif cite_3_4 non non non non non", 3, ORIENTEE, "bibliotheque_dun", 1,
+       telephone="06 39 98 00 35"),
+    _B("Henri", "Masbaraud", "1945-02-12", "23025", "agent.ccas", "senior", "ordinateur",
+       "homme inactif cite_0_2 non non non non non", 1, ANONYMISEE, "quincaillerie", 800),
+    # Mission locale de la Creuse
+    _B("Enzo", "Marchand", "2005-03-09", GUERET, "agent.mission-locale", "jeune_mission_locale", "emploi email",
+       "homme chomeur cite_3_4 non non non non non", 4, PRISE_EN_CHARGE, "quincaillerie", 35,
+       telephone="06 39 98 00 13"),
+    _B("Léa", "Guillon", "2004-07-22", "23176", "agent.mission-locale", "jeune_mission_locale", "emploi demarches",
+       "femme chomeur cite_3_4 non non non non non", 3, ORIENTEE, "france_services_souterraine", 5),
+    _B("Yanis", "Bouzid", "2006-01-30", GUERET, "agent.mission-locale", "jeune_mission_locale", "emploi securite",
+       "homme inactif cite_0_2 non non oui nsp non", 3, ENREGISTREE, il_y_a=2),
+    _B("Manon", "Lacroix", "2003-10-12", "23030", "agent.mission-locale", "jeune_mission_locale demandeur_emploi",
+       "ordinateur", "femme chomeur cite_0_2 non non non non non", 2, ORIENTEE, "mediatheque_bourganeuf", 6),
+    _B("Dylan", "Mazeau", "2002-05-04", "23247", "referent.mission-locale", "jeune_mission_locale", "emploi",
+       "homme chomeur_longue_duree cite_0_2 non non non non oui", 3, REFUSEE, "quincaillerie", 28,
+       motif_refus="Injoignable au numéro indiqué après trois appels : merci de nous donner un autre contact."),
+    _B("Inès", "Ferrand", "2005-12-18", GUERET, "referent.mission-locale", "jeune_mission_locale", "emploi email",
+       "femme inactif cite_3_4 non non non non non", 4, PRISE_EN_CHARGE, "quincaillerie", 15,
+       aussi_suivi_par="deux-organisations"),
+    _B("Ousmane", "Camara", "2004-02-27", GUERET, "agent.mission-locale", "jeune_mission_locale", "demarches emploi",
+       "homme chomeur cite_0_2 non oui oui nsp non", 2, PRISE_EN_CHARGE, "mediatheque", 18,
+       aussi_suivi_par="agent.ccas"),
+    _B("Clara", "Vergne", "2006-09-14", "23093", "agent.mission-locale", "jeune_mission_locale", "demarches",
+       "femme chomeur cite_3_4 nsp nsp nsp nsp nsp", None, ORIENTEE, "caf_gouzon", 3),
+    _B("Hugo", "Rebeyrolle", "2003-06-06", "23001", "agent.mission-locale", "jeune_mission_locale", "ordinateur",
+       "homme chomeur cite_0_2 oui non non non non", 2, ORIENTEE, "bus_numerique", 1),
+    _B("Jade", "Nouhaud", "2005-04-01", "23021", "agent.mission-locale", "jeune_mission_locale", "emploi securite",
+       "femme chomeur cite_3_4 non non non non non", 3, ORIENTEE, "espace_benevent", 7),
+    # France Services d’Aubusson
+    _B("Roger", "Lavergne", "1947-02-23", AUBUSSON, "agent.france-services", "senior", "demarches email",
+       "homme inactif cite_0_2 non non non non non", 1, ORIENTEE, "epn_aubusson", 2),
+    _B("Josiane", "Cousty", "1950-11-11", "23079", "agent.france-services", "senior", "equipement",
+       "femme inactif cite_0_2 non non non non non", 2, ORIENTEE, "tiers_lieu_felletin", 4),
+    _B("Ahmed", "Kaci", "1968-08-30", AUBUSSON, "agent.france-services", "rsa demandeur_emploi", "emploi demarches",
+       "homme chomeur_longue_duree cite_0_2 non oui oui nsp non", 2, ENREGISTREE, il_y_a=3),
+    _B("Marie-Thérèse", "Deschamps", "1942-05-15", "23013", "agent.france-services", "senior", "demarches",
+       "femme inactif cite_0_2 non non non non non", 1, ORIENTEE, "france_services_auzances", 3),
+    _B("Sylvain", "Chabrat", "1975-03-03", "23067", "referente.france-services", "demandeur_emploi",
+       "emploi ordinateur email", "homme chomeur cite_3_4 non non non non non", 3, ENREGISTREE, il_y_a=1),
+    _B("Nathalie", "Gaudy", "1970-12-24", AUBUSSON, "referente.france-services", "aide_domicile",
+       "smartphone securite", "femme en_emploi cite_3_4 non non non non non", 3, ORIENTEE, "epn_aubusson", 5),
+    _B("Lucienne", "Lagarde", "1936-01-20", "23069", "agent.france-services", "senior", "visio",
+       "femme inactif cite_0_2 oui non non non non", 1, ORIENTEE, "tiers_lieu_crocq", 5),
+    _B("Patrick", "Bourdier", "1965-07-07", "23024", "agent.france-services", "aah", "ordinateur",
+       "homme inactif cite_0_2 oui non non non non", 1),
+    _B("Amandine", "Tardieu", "1988-09-09", "23131", "agent.france-services", "quotient_familial", "scolarite",
+       "femme en_emploi cite_5_8 non non non non non", 4, ORIENTEE, "mediatheque_bourganeuf", 6,
+       email="amandine.tardieu@courriel.example"),
+    _B("Thierry", "Jouhannaud", "1961-10-29", "23165", "referente.france-services", "demandeur_emploi",
+       "emploi demarches", "homme chomeur_longue_duree cite_3_4 non non non non non", 2, REFUSEE, "mediatheque", 22,
+       motif_refus="Trajet trop long pour la personne : le bus numérique passe près de chez elle."),
+    _B("Rachid", "Meftah", "1972-02-02", "23076", "agent.france-services", "rsa", "securite ordinateur",
+       "homme chomeur_longue_duree cite_0_2 non oui oui nsp non", 2, ORIENTEE, "epn_evaux", 2),
+]
+# fmt: on

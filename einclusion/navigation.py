@@ -37,15 +37,19 @@ def _entries(membership) -> list[tuple[str, str, dict]]:
         entries += [("Orientations reçues", "beneficiaires:orientations_recues", {})]
     if membership.role in ("referent", "responsable"):
         entries += [("Membres", "comptes:membres", {"pk": membership.organisation_id})]
+    if membership.role == "referent":
+        entries += [("Mon organisme", "prescripteurs:modifier", {"pk": membership.organisation_id})]
     if membership.role == "responsable":
         entries += [("Mon lieu", "structures_gestion:modifier", {"pk": membership.organisation_id})]
     return entries
 
 
 def nav_items(request) -> list[NavItem]:
-    items = []
-    for label, name, kwargs in _entries(getattr(request, "membership", None)):
-        url = reverse(name, kwargs=kwargs)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append(NavItem(label, url, active))
-    return items
+    """The entries, the current one marked: the longest URL that the page's path starts with
+    (so that /beneficiaires/orientations/… marks « Orientations », not « Bénéficiaires »)."""
+    entries = [
+        (label, reverse(name, kwargs=kwargs)) for label, name, kwargs in _entries(getattr(request, "membership", None))
+    ]
+    matching = [url for _, url in entries if (request.path == url if url == "/" else request.path.startswith(url))]
+    current = max(matching, key=len, default=None)
+    return [NavItem(label, url, url == current) for label, url in entries]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "structures",
     "prescripteurs",
     "beneficiaires",
+    "pass_numerique",
     "demo",
     # Django and third parties
     "django.contrib.admin",

@@ -22,6 +22,11 @@ urlpatterns = [
     path("gestion/lieux/import/", include("structures.urls_import")),
     path("gestion/prescripteurs/", include("prescripteurs.urls")),
     path("beneficiaires/", include("beneficiaires.urls")),
+    path("gestion/pass/", include("pass_numerique.urls_dispositifs")),
+    path("pass/", include("pass_numerique.urls_encaissement")),
+    path("pass/remise/", include("pass_numerique.urls_remise")),
+    path("pass/remboursements/", include("pass_numerique.urls_remboursement")),
+    path("api/v1/cheques/", include("pass_numerique.urls_api")),
     path("api/v1/", include("structures.urls_api")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.utils.http import http_date, quote_etag
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
+from beneficiaires.selectors_accueil import chiffres_accueil
 from comptes.models import Invitation, Membership, Organisation
 from comptes.selectors import organisations_manageable_by
 from territoires.models import Departement
@@ -47,6 +48,7 @@ def accueil(request):
             prescripteurs=Count("pk", filter=Q(type=Organisation.Type.PRESCRIPTEUR)),
             lieux=Count("pk", filter=Q(type=Organisation.Type.LIEU)),
         )
+    context["chiffres"] = chiffres_accueil(membership)
     return render(request, HOME_TEMPLATES[membership.role], context)
 
 

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from beneficiaires.tests.factories import GUERET, BeneficiaireFactory, OrientationFactory, commune
 from comptes.models import Role
 from comptes.tests.factories import (
     DepartementFactory,
@@ -37,6 +38,7 @@ from journal.models import Evenement
 from structures.models import Lieu
 
 pytestmark = pytest.mark.django_db
+LIMOGES = "87085"
 
 LOGIN = "login"  # a 302 to the login page
 ACTORS = ("anonyme", "coordinateur", "lecteur", "referent", "agent", "responsable", "mediateur")
@@ -58,6 +60,15 @@ SCOPES = {
     "lieu_public": ("actif", "etranger", "ferme", "inconnu"),
     "jeton_import": ("inconnu",),
     "jeton": ("valide", "inconnu"),
+    # prescripteur: for a référent or an agent, their own organisation; for anyone else a
+    # prescripteur of the actor's département (voisine: another one; etrangere: another département).
+    "prescripteur": ("propre", "voisine", "etrangere"),
+    # beneficiaire: propre is followed by the actor's prescripteur and oriented to the actor's
+    # place (any person of the département for its staff); voisine is followed by another
+    # prescripteur and oriented to another place; etrangere lives in another département.
+    "beneficiaire": ("propre", "voisine", "etrangere"),
+    # orientation: the orientation of that person (to the actor's place, or to another one).
+    "orientation": ("propre", "voisine", "etrangere"),
 }
 
 
@@ -83,6 +94,11 @@ def only(allowed: dict, *, default=403) -> dict:
 # coordinateur sees every organisation of the département; nobody sees another département's.
 MANAGED = only({"coordinateur": (200, 200, 404), "referent": (200, 404, 404), "responsable": (200, 404, 404)})
 MANAGED_POST_ONLY = only({"coordinateur": 405, "referent": 405, "responsable": 405})
+# A person (or an orientation): the département's staff see all of the département's; the
+# organisations that follow the person, and the place it is oriented to, see theirs only.
+VU = (200, 200, 404)
+SUIVI_SEUL = (200, 404, 404)
+SUIVI = dict.fromkeys(("referent", "agent", "responsable", "mediateur"), SUIVI_SEUL)
 
 MATRIX: dict[str, Url] = {
     # Public pages
@@ -131,6 +147,42 @@ MATRIX: dict[str, Url] = {
     "structures_import:export": Url(get=only({"coordinateur": 200})),
     "structures_import:apercu": Url(objet="jeton_import", get=only({"coordinateur": 404})),
     "structures_import:confirmer": Url(objet="jeton_import", get=only({"coordinateur": 405})),
+    # Organismes prescripteurs: the département's coordinators, and the référent for their own
+    "prescripteurs:liste": Url(get=only({"coordinateur": 200})),
+    "prescripteurs:creer": Url(get=only({"coordinateur": 200})),
+    "prescripteurs:modifier": Url(
+        objet="prescripteur", get=only({"coordinateur": (200, 200, 404), "referent": (200, 404, 404)})
+    ),
+    "prescripteurs:fermer": Url(objet="prescripteur", get=only({"coordinateur": (200, 200, 404)})),
+    "prescripteurs:rouvrir": Url(objet="prescripteur", get=only({"coordinateur": 405})),
+    # Bénéficiaires: prescripteurs that follow the person, the département (lecteur reads), and
+    # a place for the people oriented to it (restricted fields)
+    "beneficiaires:liste": Url(get=only({"coordinateur": 200, "lecteur": 200, "referent": 200, "agent": 200})),
+    "beneficiaires:creer": Url(get=only({"referent": 200, "agent": 200})),
+    "beneficiaires:rattacher": Url(get=only({"referent": 405, "agent": 405})),
+    "beneficiaires:fiche": Url(objet="beneficiaire", get=only(dict.fromkeys(("coordinateur", "lecteur"), VU) | SUIVI)),
+    "beneficiaires:modifier": Url(
+        objet="beneficiaire", get=only({"coordinateur": VU, "referent": SUIVI_SEUL, "agent": SUIVI_SEUL})
+    ),
+    "beneficiaires:orienter": Url(objet="beneficiaire", get=only({"referent": SUIVI_SEUL, "agent": SUIVI_SEUL})),
+    "beneficiaires:fiche_orientation": Url(
+        objet="orientation", get=only(dict.fromkeys(("coordinateur", "lecteur"), VU) | SUIVI)
+    ),
+    "beneficiaires:orientations_recues": Url(get=only({"responsable": 200, "mediateur": 200})),
+    "beneficiaires:orientations_envoyees": Url(get=only({"referent": 200, "agent": 200})),
+    "beneficiaires:accepter_orientation": Url(objet="orientation", get=only({"responsable": 405, "mediateur": 405})),
+    "beneficiaires:refuser_orientation": Url(
+        objet="orientation", get=only({"responsable": SUIVI_SEUL, "mediateur": SUIVI_SEUL})
+    ),
+    "beneficiaires:journal_acces": Url(objet="beneficiaire", get=only({"coordinateur": VU})),
+    "beneficiaires:export_json": Url(
+        objet="beneficiaire", get=only({"coordinateur": VU, "referent": SUIVI_SEUL, "agent": SUIVI_SEUL})
+    ),
+    "beneficiaires:export_pdf": Url(
+        objet="beneficiaire", get=only({"coordinateur": VU, "referent": SUIVI_SEUL, "agent": SUIVI_SEUL})
+    ),
+    "beneficiaires:fusionner": Url(objet="beneficiaire", get=only({"coordinateur": VU})),
+    "beneficiaires:anonymiser": Url(objet="beneficiaire", get=only({"coordinateur": VU})),
 }
 
 # Place URLs that change something on POST: out of scope, nothing changes.
@@ -250,6 +302,10 @@ class Monde:
     orgs: dict  # (code département, clé) -> organisation
     extra_members: dict  # organisation pk -> a second membership
     invitations: dict  # organisation pk -> an open invitation
+    # (code département, "a" or "b") -> a person: "a" followed by "prescripteur" and oriented to
+    # "lieu", "b" followed by "prescripteur_2" and oriented to "lieu_2".
+    beneficiaires: dict = field(default_factory=dict)
+    orientations: dict = field(default_factory=dict)  # same keys -> that person's orientation
     jeton_valide: str = "jeton-valide-de-la-matrice"
 
 
@@ -282,6 +338,17 @@ def monde() -> Monde:
     for role in Role:
         acteurs[role.value] = make_member(role, organisation=orgs["23", ACTOR_ORG[role.value]])
     m = Monde(acteurs=acteurs, orgs=orgs, extra_members=extra, invitations=invitations)
+    for code in ("23", "87"):
+        for cle, prescripteur, lieu in (("a", "prescripteur", "lieu"), ("b", "prescripteur_2", "lieu_2")):
+            orientation = OrientationFactory(
+                beneficiaire=BeneficiaireFactory(
+                    commune=commune(GUERET if code == "23" else LIMOGES), organisme=orgs[code, prescripteur]
+                ),
+                lieu=orgs[code, lieu],
+                organisme=orgs[code, prescripteur],
+            )
+            m.beneficiaires[code, cle] = orientation.beneficiaire
+            m.orientations[code, cle] = orientation
     InvitationFactory(
         organisation=orgs["23", "prescripteur"], email="nouvelle.personne@exemple.test", token=m.jeton_valide
     )
@@ -310,6 +377,11 @@ def url_kwargs(monde: Monde, objet: str | None, actor: str, scope: str) -> dict:
         return {"pk": lieu_for(monde, actor, scope).pk}
     if objet == "lieu_public":
         return {"ref": lieu_public_ref(monde, scope)}
+    if objet in ("beneficiaire", "orientation"):
+        cle = {"propre": ("23", "a"), "voisine": ("23", "b"), "etrangere": ("87", "a")}[scope]
+        return {"pk": (monde.beneficiaires if objet == "beneficiaire" else monde.orientations)[cle].pk}
+    if objet == "prescripteur":
+        return {"pk": prescripteur_for(monde, actor, scope).pk}
     organisation = organisation_for(monde, actor, scope)
     if objet == "organisation":
         return {"pk": organisation.pk}
@@ -318,6 +390,14 @@ def url_kwargs(monde: Monde, objet: str | None, actor: str, scope: str) -> dict:
     if objet == "invitation":
         return {"pk": monde.invitations[organisation.pk].pk}
     raise AssertionError(objet)
+
+
+def prescripteur_for(monde: Monde, actor: str, scope: str):
+    return {
+        "propre": monde.orgs["23", "prescripteur"],
+        "voisine": monde.orgs["23", "prescripteur_2"],
+        "etrangere": monde.orgs["87", "prescripteur"],
+    }[scope]
 
 
 def lieu_for(monde: Monde, actor: str, scope: str):
@@ -422,6 +502,53 @@ def test_post_on_places_out_of_scope_changes_nothing(monde, login, name, actor, 
     assert Evenement.objects.count() == before
     lieu.refresh_from_db()
     assert lieu.est_actif and lieu.nom != "Intrusion"
+
+
+# Person and orientation URLs that change something on POST.
+POST_BENEFICIAIRE_URLS = {
+    "beneficiaires:modifier": ("coordinateur", "referent", "agent"),
+    "beneficiaires:orienter": ("referent", "agent"),
+    "beneficiaires:fusionner": ("coordinateur",),
+    "beneficiaires:anonymiser": ("coordinateur",),
+    "beneficiaires:accepter_orientation": ("responsable", "mediateur"),
+    "beneficiaires:refuser_orientation": ("responsable", "mediateur"),
+}
+
+
+def _post_beneficiaire_cases():
+    for name, allowed in POST_BENEFICIAIRE_URLS.items():
+        for actor in ACTORS:
+            scopes = ["etrangere"] + (["voisine"] if actor in allowed and actor != "coordinateur" else [])
+            for scope in scopes:
+                expected = LOGIN if actor == "anonyme" else (404 if actor in allowed else 403)
+                yield pytest.param(name, actor, scope, expected, id=f"{name}-{actor}-{scope}")
+
+
+@pytest.mark.parametrize(("name", "actor", "scope", "expected"), list(_post_beneficiaire_cases()))
+def test_post_on_beneficiaires_out_of_scope_changes_nothing(monde, login, name, actor, scope, expected):
+    kwargs = url_kwargs(monde, MATRIX[name].objet, actor, scope)
+    url = reverse(name, kwargs=kwargs)
+    cle = {"voisine": ("23", "b"), "etrangere": ("87", "a")}[scope]
+    personne, orientation = monde.beneficiaires[cle], monde.orientations[cle]
+    data = {
+        "nom": "Intrus",
+        "prenom": "Intrus",
+        "lieu": monde.orgs["23", "lieu"].pk,
+        "motif": "intrusion",
+        "confirmation": "on",
+        "autre": monde.beneficiaires["23", "a"].pk,
+        "besoins": ["ordinateur"],
+    }
+    before = Evenement.objects.count()
+    response = client_for(monde, actor, login).post(url, data)
+    assert_status(response, expected, f"POST {url} ({actor}, {scope})")
+    assert Evenement.objects.count() == before
+    nom = personne.nom
+    personne.refresh_from_db()
+    assert personne.nom == nom and not personne.est_anonymise and not personne.est_fusionne
+    assert personne.orientations.count() == 1
+    orientation.refresh_from_db()
+    assert orientation.statut == "a_contacter"
 
 
 def _allauth_cases():

@@ -6,7 +6,7 @@ entry and the zone rurale), eligibility publics and commune. Orientations lose t
 Apps above this one erase their own data through `signals.anonymisation`.
 
 Every field of this app's models is listed below, either erased (with its blank value) or kept
-with a reason; `tests/test_anonymisation.py` fails when a field is in neither list, or when a
+with a reason; `tests/test_anonymisation_couverture.py` fails when a field is in neither list, or when a
 field that looks like personal data is kept.
 """
 
@@ -16,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from comptes.models import Membership, Role
@@ -112,8 +113,8 @@ def _effacer(beneficiaire: Beneficiaire, *, maintenant) -> None:
 
 @transaction.atomic
 def anonymiser(*, par: Membership | None, beneficiaire: Beneficiaire, motif: str, request=None) -> Beneficiaire:
-    """Anonymise one record now. `par` None is the retention task; otherwise a coordinator of
-    the département (the person's right to erasure)."""
+    """Anonymise one record now, and the records merged into it. `par` None is the retention
+    task; otherwise a coordinator of the département (the person's right to erasure)."""
     if par is not None and not (
         par.is_active
         and par.role == Role.COORDINATEUR
@@ -123,8 +124,13 @@ def anonymiser(*, par: Membership | None, beneficiaire: Beneficiaire, motif: str
     beneficiaire = Beneficiaire.objects.select_for_update().get(pk=beneficiaire.pk)
     if beneficiaire.est_anonymise:
         raise ValidationError("Cette fiche est déjà anonymisée.")
-    _effacer(beneficiaire, maintenant=timezone.now())
+    maintenant = timezone.now()
+    _effacer(beneficiaire, maintenant=maintenant)
     evenements.beneficiaire_anonymise(par=par, beneficiaire=beneficiaire, motif=motif, request=request)
+    # The records merged into this one describe the same person: erased with it.
+    for fusionnee in Beneficiaire.objects.select_for_update().filter(fusionne_dans=beneficiaire, anonymise_le=None):
+        _effacer(fusionnee, maintenant=maintenant)
+        evenements.beneficiaire_anonymise(par=par, beneficiaire=fusionnee, motif=motif, request=request)
     return beneficiaire
 
 
@@ -144,9 +150,8 @@ def appliquer_retention(*, wet_run: bool, maintenant=None) -> dict[str, int]:
     candidats = a_anonymiser(maintenant=maintenant)
     comptes: dict[str, int] = {}
     if not wet_run:
-        for code in candidats.values_list("departement__code", flat=True):
-            comptes[code] = comptes.get(code, 0) + 1
-        return comptes
+        par_departement = candidats.order_by().values_list("departement__code").annotate(nombre=Count("pk"))
+        return dict(sorted(par_departement))
     for pk, code in candidats.values_list("pk", "departement__code").order_by("pk"):
         with transaction.atomic():
             beneficiaire = (

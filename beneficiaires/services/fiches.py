@@ -55,8 +55,22 @@ def _deriver(beneficiaire: Beneficiaire) -> None:
     beneficiaire.zone_rurale = est_zone_rurale(beneficiaire.commune)
 
 
+def _differe(avant, apres) -> bool:
+    """Lists (publics, besoins) are sets: another order is no change."""
+    if isinstance(avant, list) and isinstance(apres, list):
+        return sorted(avant) != sorted(apres)
+    return avant != apres
+
+
 def _organisme(par: Membership) -> OrganismePrescripteur:
-    return OrganismePrescripteur.objects.get(pk=par.organisation_id)
+    """The prescriber organisation acting; a closed one records and orients nobody."""
+    organisme = OrganismePrescripteur.objects.get(pk=par.organisation_id)
+    if not organisme.est_actif:
+        raise PermissionDenied(
+            f"L’organisme « {organisme.nom} » est fermé : il ne peut plus enregistrer, rattacher ni orienter "
+            "de personnes. Adressez-vous à la coordination départementale."
+        )
+    return organisme
 
 
 @transaction.atomic
@@ -65,6 +79,7 @@ def creer_beneficiaire(*, par: Membership, donnees: Mapping, request=None) -> Be
     already has one in the département (the caller shows it and offers to link it)."""
     if not rules.peut_creer(par):
         raise PermissionDenied("Seuls les agents et référents d’un organisme prescripteur enregistrent une personne.")
+    organisme = _organisme(par)
     propre = validation.nettoyer(donnees)
     departement = par.organisation.departement
     beneficiaire = Beneficiaire(departement=departement, cree_par=par.user, pseudonyme=nouveau_pseudonyme())
@@ -84,7 +99,7 @@ def creer_beneficiaire(*, par: Membership, donnees: Mapping, request=None) -> Be
             raise
         raise DoublonTrouve(existante) from exc
     Suivi.objects.create(
-        beneficiaire=beneficiaire, organisme=_organisme(par), origine=Suivi.Origine.CREATION, cree_par=par.user
+        beneficiaire=beneficiaire, organisme=organisme, origine=Suivi.Origine.CREATION, cree_par=par.user
     )
     evenements.beneficiaire_cree(par=par, beneficiaire=beneficiaire, request=request)
     return beneficiaire
@@ -98,7 +113,7 @@ def modifier_beneficiaire(*, par: Membership, beneficiaire: Beneficiaire, donnee
     if not rules.peut_modifier(par, beneficiaire):
         raise PermissionDenied("Vous ne pouvez pas modifier cette fiche.")
     propre = validation.nettoyer({c: donnees[c] for c in CHAMPS_SAISIS if c in donnees}, partiel=True)
-    changes = [c for c, v in propre.items() if getattr(beneficiaire, c) != v]
+    changes = [c for c, v in propre.items() if _differe(getattr(beneficiaire, c), v)]
     if not changes:
         return []
     for champ in changes:

@@ -2,7 +2,10 @@
 
 The kept record takes the other's follow-ups and orientations, its missing contact details,
 publics and needs; the absorbed record stays, pointing to the kept one, so that its history
-(journal, later booklets and sessions through `signals.fusion`) remains readable.
+(journal, later booklets and sessions through `signals.fusion`) remains readable. Records that
+had been merged into the absorbed one are re-pointed to the kept one: `fusionne_dans` always
+names a live record (or an anonymised one), never a merged one, so one level of `fusionnes`
+holds the whole history.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +18,38 @@ from .. import evenements, rules, signals
 from ..models import Beneficiaire, Orientation, Suivi
 
 
+def verifier_fusion(*, conservee: Beneficiaire, absorbee: Beneficiaire) -> None:
+    """Raise a ValidationError (French, says what to do) when the two records cannot be merged.
+    The service calls it again under lock; views call it to show the problem before confirming."""
+    if conservee.pk == absorbee.pk:
+        raise ValidationError("Choisissez une autre fiche : une fiche ne peut pas être fusionnée avec elle-même.")
+    for fiche in (conservee, absorbee):
+        if fiche.est_anonymise:
+            raise ValidationError(
+                f"La fiche {fiche.pseudonyme} est anonymisée : elle ne contient plus d’identité et ne peut pas "
+                "être fusionnée."
+            )
+        if fiche.est_fusionne:
+            raise ValidationError(
+                f"La fiche {fiche.pseudonyme} a déjà été fusionnée dans une autre fiche : "
+                "fusionnez plutôt cette autre fiche."
+            )
+    if conservee.departement_id != absorbee.departement_id:
+        raise ValidationError("Les deux fiches doivent appartenir au même département.")
+    lieux_ouverts = conservee.orientations.filter(statut=Orientation.Statut.A_CONTACTER).values("lieu_id")
+    if absorbee.orientations.filter(statut=Orientation.Statut.A_CONTACTER, lieu_id__in=lieux_ouverts).exists():
+        raise ValidationError(
+            "Les deux fiches attendent une réponse du même lieu. Demandez au lieu de répondre à l’une des "
+            "orientations, puis fusionnez."
+        )
+
+
 @transaction.atomic
 def fusionner(*, par: Membership, conservee: Beneficiaire, absorbee: Beneficiaire, request=None) -> Beneficiaire:
     if not rules.peut_fusionner(par):
         raise PermissionDenied("Seule la coordination du département fusionne des fiches.")
     if conservee.pk == absorbee.pk:
-        raise ValidationError("Choisissez deux fiches différentes.")
+        verifier_fusion(conservee=conservee, absorbee=absorbee)
     verrou = {
         b.pk: b
         for b in Beneficiaire.objects.select_for_update().filter(pk__in=[conservee.pk, absorbee.pk]).order_by("pk")
@@ -30,26 +59,18 @@ def fusionner(*, par: Membership, conservee: Beneficiaire, absorbee: Beneficiair
     for fiche in (conservee, absorbee):
         if fiche.departement_id != departement_id:
             raise PermissionDenied("Ces fiches ne sont pas dans votre département.")
-        if fiche.est_anonymise or fiche.est_fusionne:
-            raise ValidationError(
-                f"La fiche {fiche.pseudonyme} est déjà anonymisée ou fusionnée : elle ne peut plus l’être."
-            )
-    lieux_ouverts = set(
-        conservee.orientations.filter(statut=Orientation.Statut.A_CONTACTER).values_list("lieu_id", flat=True)
-    )
-    if absorbee.orientations.filter(statut=Orientation.Statut.A_CONTACTER, lieu_id__in=lieux_ouverts).exists():
-        raise ValidationError(
-            "Les deux fiches attendent une réponse du même lieu. Demandez au lieu de répondre à l’une des "
-            "orientations, puis fusionnez."
-        )
+    verifier_fusion(conservee=conservee, absorbee=absorbee)
 
     deja_suivie_par = set(conservee.suivis.values_list("organisme_id", flat=True))
     doublons = absorbee.suivis.filter(organisme_id__in=deja_suivie_par)
     suivis_en_double = doublons.count()
     doublons.delete()
-    suivis = Suivi.objects.filter(beneficiaire=absorbee).update(beneficiaire=conservee)
+    suivis = Suivi.objects.filter(beneficiaire=absorbee).update(beneficiaire=conservee, origine=Suivi.Origine.FUSION)
     orientations = Orientation.objects.filter(beneficiaire=absorbee).update(beneficiaire=conservee)
+    anciennes = Beneficiaire.objects.filter(fusionne_dans=absorbee).update(fusionne_dans=conservee)
     deplaces = {"suivis": suivis, "suivis_en_double": suivis_en_double, "orientations": orientations}
+    if anciennes:
+        deplaces["fiches_deja_fusionnees"] = anciennes
     for _receiver, reponse in signals.fusion.send(sender=Beneficiaire, conservee=conservee, absorbee=absorbee, par=par):
         deplaces.update(reponse or {})
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.models import Membership
+from comptes.models import Membership, Role
 from structures.models import Lieu
 
 from .. import evenements, rules, validation
@@ -44,7 +44,14 @@ def orienter(
         raise PermissionDenied("Seul un organisme qui suit cette personne peut l’orienter.")
     if not lieu.est_actif or lieu.departement_id != beneficiaire.departement_id:
         raise ValidationError({"lieu": ["Ce lieu n’est pas ouvert dans le département : choisissez-en un autre."]})
-    besoins = validation.valider_liste(besoins, choix=Besoin, libelle="Besoin·s")
+    try:
+        besoins = validation.valider_liste(besoins, choix=Besoin, libelle="Besoin·s")
+    except ValidationError as exc:
+        raise ValidationError({"besoins": exc.messages}) from exc
+    if not besoins:
+        raise ValidationError(
+            {"besoins": ["Cochez au moins un besoin : le lieu saura ce que la personne veut apprendre."]}
+        )
     message = (message or "").strip()
     if len(message) > LONGUEUR_MOTIF:
         raise ValidationError({"message": [f"Le message ne doit pas dépasser {LONGUEUR_MOTIF} caractères."]})
@@ -122,13 +129,23 @@ def refuser(*, par: Membership, orientation: Orientation, motif: str, request=No
     return orientation
 
 
+def _emails_du_prescripteur(orientation: Orientation) -> list[str]:
+    """The agent who oriented, while still a member of the organisation; else its référents."""
+    membres = Membership.objects.active().filter(organisation_id=orientation.organisme_id)
+    agent = membres.filter(user_id=orientation.cree_par_id).values_list("user__email", flat=True).first()
+    if agent:
+        return [agent]
+    return list(membres.filter(role=Role.REFERENT).values_list("user__email", flat=True).order_by("user__email"))
+
+
 def signaler_sans_reponse(*, maintenant=None) -> int:
     """Flag, once, every orientation still « à contacter » after 8 days: an e-mail to the
-    place's members and to the agent who oriented, and a journal entry. Returns the count."""
+    place's members and to the agent who oriented (or, if they left, the organisation's
+    référents), and a journal entry. Returns the count."""
     maintenant = maintenant or timezone.now()
     ids = list(
         Orientation.objects.sans_reponse_depuis(DELAI_SANS_REPONSE, maintenant=maintenant)
-        .filter(relance_le__isnull=True)
+        .filter(relance_le__isnull=True, beneficiaire__anonymise_le__isnull=True)
         .values_list("pk", flat=True)
     )
     signalees = 0
@@ -154,17 +171,17 @@ def signaler_sans_reponse(*, maintenant=None) -> int:
                 )
                 for email in _emails_du_lieu(orientation.lieu_id)
             ]
-            if orientation.cree_par.is_active:
-                messages.append(
-                    (
-                        "Une orientation est sans réponse depuis plus de 8 jours",
-                        "Bonjour,\n\nLe lieu vers lequel vous avez orienté une personne n’a pas encore répondu "
-                        f"après 8 jours. Voir la fiche : "
-                        f"{_lien('beneficiaires:fiche', orientation.beneficiaire_id)}\n\n— einclusion",
-                        None,
-                        [orientation.cree_par.email],
-                    )
+            messages += [
+                (
+                    "Une orientation est sans réponse depuis plus de 8 jours",
+                    "Bonjour,\n\nLe lieu vers lequel votre organisme a orienté une personne n’a pas encore "
+                    "répondu après 8 jours. Voir la fiche : "
+                    f"{_lien('beneficiaires:fiche', orientation.beneficiaire_id)}\n\n— einclusion",
+                    None,
+                    [email],
                 )
+                for email in _emails_du_prescripteur(orientation)
+            ]
             evenements.orientation_signalee(orientation=orientation, destinataires=len(messages))
             transaction.on_commit(lambda m=tuple(messages): send_mass_mail(m, fail_silently=True))
             signalees += 1

@@ -64,7 +64,7 @@ def membres(request, pk):
 @require_http_methods(["GET", "POST"])
 def inviter(request, pk):
     organisation = get_manageable_organisation(request.membership, pk)
-    form = InvitationForm(donnees_postees(request), organisation=organisation)
+    form = InvitationForm(donnees_postees(request), organisation=organisation, role_propose=request.GET.get("role"))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitation_services.inviter(

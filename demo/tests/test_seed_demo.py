@@ -1,3 +1,5 @@
+import csv
+import gzip
 import re
 import time
 from io import StringIO
@@ -8,11 +10,16 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
 
+from beneficiaires.models import Beneficiaire, Orientation, Suivi
 from comptes.models import Invitation, Membership, Organisation, Role, User
 from demo import data
 from journal.models import Action, Evenement
+from prescripteurs.models import OrganismePrescripteur
 from structures.models import Lieu
-from territoires.models import Departement
+from structures.standard import normaliser_telephone, valider_siret
+from territoires.models import Commune, Departement
+from territoires.referentiel import DOSSIER_PAR_DEFAUT
+from territoires.services import charger_referentiel
 from territoires.validators import validate_accent_color
 
 pytestmark = pytest.mark.django_db
@@ -36,14 +43,38 @@ def snapshot() -> dict:
         "journal": Evenement.objects.count(),
         # Places are only saved when something changed (modifie_le is auto_now).
         "lieux": list(Lieu.objects.order_by("pk").values_list("pk", "modifie_le", "latitude", "services")),
+        "prescripteurs": list(
+            OrganismePrescripteur.objects.order_by("pk").values_list("pk", "siret", "commune_id", "telephone")
+        ),
+        "bénéficiaires": list(
+            Beneficiaire.objects.order_by("pk").values_list("pk", "pseudonyme", "modifie_le", "derniere_activite_le")
+        ),
+        "suivis": list(Suivi.objects.order_by("pk").values_list("pk", "beneficiaire_id", "organisme_id")),
+        "orientations": list(Orientation.objects.order_by("pk").values_list("pk", "statut", "cree_le", "repondu_le")),
     }
 
 
+def charger_la_creuse(dossier) -> None:
+    """The shipped communes reference, restricted to the Creuse (fast enough for a test)."""
+    for nom in ("regions", "departements", "epcis"):
+        (dossier / f"{nom}.csv").write_bytes((DOSSIER_PAR_DEFAUT / f"{nom}.csv").read_bytes())
+    with gzip.open(DOSSIER_PAR_DEFAUT / "communes.csv.gz", "rt", encoding="utf-8", newline="") as source:
+        lignes = list(csv.reader(source))
+    with (dossier / "communes.csv").open("w", encoding="utf-8", newline="") as cible:
+        csv.writer(cible, lineterminator="\n").writerows(
+            [lignes[0]] + [ligne for ligne in lignes[1:] if ligne[3] == "23"]
+        )
+    charger_referentiel(dossier=dossier)
+
+
 def test_seed_demo_is_idempotent():
-    run("seed_demo")
+    output = run("seed_demo")
     first = snapshot()
     run("seed_demo")
     assert snapshot() == first
+    # Without the communes reference: no people, and the command says why.
+    assert not first["bénéficiaires"]
+    assert "Bénéficiaires de démonstration non créés : le référentiel des communes n’est pas chargé" in output
 
     assert len(first["utilisateurs"]) == len(data.PERSONNES)
     assert first["adresses"] == len(data.PERSONNES)
@@ -153,3 +184,80 @@ def test_seed_demo_relie_les_lieux_aux_communes_quand_elles_sont_chargees():
     assert Lieu.objects.filter(commune_ref__isnull=False).count() == 4
     run("seed_demo")
     assert snapshot() == first
+
+
+def test_les_prescripteurs_de_demo_ont_une_fiche_complete(tmp_path):
+    charger_la_creuse(tmp_path)
+    run("seed_demo")
+    organismes = OrganismePrescripteur.objects.filter(departement__code="23").select_related("commune")
+    assert organismes.count() == len(data.PRESCRIPTEURS)
+    for organisme in organismes:
+        assert valider_siret(organisme.siret) == organisme.siret
+        assert organisme.siret.startswith("000000023")  # fictitious SIREN
+        assert normaliser_telephone(organisme.telephone) == organisme.telephone
+        assert organisme.telephone.startswith("+33536490")  # ARCEP's fiction range
+        assert organisme.courriel.endswith(f"@{data.EMAIL_DOMAIN}")
+        assert organisme.adresse and organisme.code_postal in organisme.commune.liste_codes_postaux
+        assert organisme.est_actif
+        roles = set(organisme.memberships.filter(is_active=True).values_list("role", flat=True))
+        assert roles == {Role.REFERENT, Role.AGENT}, organisme.nom
+    assert {o.commune.code_insee for o in organismes} == {"23096", "23008"}
+
+
+def test_les_beneficiaires_de_demo_a_divers_stades(tmp_path):
+    charger_la_creuse(tmp_path)
+    output = run("seed_demo")
+    first = snapshot()
+    assert f"Bénéficiaires de démonstration : {len(data.BENEFICIAIRES)} créé·e·s" in output
+    second = run("seed_demo")
+    assert snapshot() == first  # nothing twice, the journal included
+    assert f"0 créé·e·s, {len(data.BENEFICIAIRES)} déjà présent·e·s" in second
+
+    personnes = Beneficiaire.objects.filter(departement__code="23")
+    assert personnes.count() == len(data.BENEFICIAIRES) >= 30
+    assert personnes.filter(commune__departement_id="23").count() == personnes.count()
+    assert personnes.filter(zone_rurale=True).exists() and personnes.filter(zone_rurale=False).exists()
+    assert personnes.filter(sexe="homme").exists() and personnes.filter(sexe="femme").exists()
+    assert personnes.filter(niveau_etudes="nsp").exists() and personnes.filter(minorite="nsp").exists()
+    assert len({p for b in personnes for p in b.publics}) >= 6
+    assert personnes.filter(suivis__organisme__nom__contains="Mission locale").exists()
+    assert Suivi.objects.filter(origine=Suivi.Origine.RATTACHEMENT).count() == 2
+
+    anonyme = personnes.get(anonymise_le__isnull=False)
+    assert (anonyme.nom, anonyme.prenom, anonyme.date_naissance) == ("", "", None)
+    assert anonyme.sexe == "homme" and anonyme.publics == ["senior"]  # FSE+ and eligibility kept
+    evenement = Evenement.objects.get(action=Action.BENEFICIAIRE_ANONYMISE)
+    assert evenement.actor is None and evenement.details == {"motif": "conservation"}
+
+    statuts = dict.fromkeys(Orientation.Statut.values, 0)
+    for statut in Orientation.objects.values_list("statut", flat=True):
+        statuts[statut] += 1
+    assert statuts["pris_en_charge"] >= 5 and statuts["refusee"] >= 3 and statuts["a_contacter"] >= 10
+    # One orientation waits for more than 8 days (the daily task flags it), the others are recent.
+    sans_reponse = Orientation.objects.sans_reponse_depuis().get()
+    assert sans_reponse.lieu.nom == "Tiers-lieu La Quincaillerie (démo)" and sans_reponse.relance_le is None
+    for orientation in Orientation.objects.select_related("lieu", "beneficiaire"):
+        assert orientation.lieu.departement.code == "23" and orientation.lieu.nom.endswith("(démo)")
+        assert orientation.beneficiaire.cree_le < orientation.cree_le
+        assert orientation.repondu_le is None or orientation.cree_le < orientation.repondu_le
+    refus = Orientation.objects.filter(statut="refusee")
+    assert all(o.motif_refus for o in refus)
+    # Every step went through a service: the journal tells it, never with a name.
+    assert Evenement.objects.filter(action=Action.BENEFICIAIRE_CREE).count() == len(data.BENEFICIAIRES)
+    assert Evenement.objects.filter(action=Action.ORIENTATION_CREEE).count() == Orientation.objects.count()
+    assert Evenement.objects.filter(action=Action.ORIENTATION_REFUSEE).count() == refus.count()
+    noms = {b.nom for b in data.BENEFICIAIRES}
+    assert not [e for e in Evenement.objects.filter(action__startswith="beneficiaires.") if e.target_repr in noms]
+
+
+def test_sans_une_partie_des_communes_les_autres_beneficiaires_sont_crees():
+    from territoires.tests.jeu_de_test import charger_jeu_de_test
+
+    charger_jeu_de_test()  # five communes of the Creuse only
+    output = run("seed_demo")
+    presentes = set(Commune.objects.values_list("code_insee", flat=True))
+    attendus = [b for b in data.BENEFICIAIRES if b.code_insee in presentes]
+    assert 0 < Beneficiaire.objects.count() == len(attendus) < len(data.BENEFICIAIRES)
+    assert "ignoré·e·s : commune absente du référentiel" in output
+    # The France Services of Aubusson has no commune in this reference: left empty.
+    assert OrganismePrescripteur.objects.get(nom__contains="Aubusson").commune is None

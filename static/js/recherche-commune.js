@@ -113,7 +113,7 @@
                 );
             } else {
                 fermer();
-                annoncer("Aucune commune proposée : vous pouvez aussi chercher le nom d’un lieu.");
+                annoncer(racine.getAttribute("data-combobox-aucune") || "Aucune commune proposée : vérifiez l’orthographe ou tapez le code postal.");
             }
         }
 
