@@ -147,6 +147,12 @@ fix-templates: venv ## reformate les gabarits avec djlint (relire le diff : voir
 	$(VENV)/bin/djlint --reformat --custom-blocks element,slot $(TEMPLATE_DIRS) || true
 
 # --- Bench ------------------------------------------------------------------------------------
+# bench/beneficiaires_liste.py builds 400,000 people first (several minutes; BENCH_PERSONNES=40000
+# for a trial run). Figures are recorded on PostgreSQL: see docs/performance.md.
+# bench/generation_cheques.py generates 3 x 100,000 cheques; its < 10 s target is PostgreSQL's (on SQLite:
+# one run, for information).
+# bench/encaissement_api.py loads 1,000,000 cheques (COPY, 2-3 min), then runs gunicorn and 20 clients; PostgreSQL
+# only (DATABASE_URL=postgres://...): on SQLite it says so and is skipped.
 bench: deps ## lance chaque bench/*.py (voir bench/README.md)
 	@if [ -z "$(strip $(BENCH))" ]; then echo "aucun bench"; exit 0; fi; \
 	for script in $(BENCH); do \

@@ -11,6 +11,7 @@ app = Celery("einclusion")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["einclusion"])  # einclusion/tasks.py: the project package is not an app
+app.autodiscover_tasks(["pass_numerique"], related_name="tasks_expiration")  # cheques past validity + tolerance
 
 app.conf.beat_schedule = {
     "purger-sessions-expirees": {
@@ -26,5 +27,20 @@ app.conf.beat_schedule = {
     "signaler-orientations-sans-reponse": {
         "task": "beneficiaires.tasks.signaler_orientations_sans_reponse",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Pass numérique: handed-out cheques past validity + tolerance become « expiré » (01:05).
+    "expirer-cheques": {
+        "task": "pass_numerique.tasks_expiration.expirer_cheques",
+        "schedule": crontab(hour=1, minute=5),
+    },
+    # Pass numérique: each place's bordereaux of the month just ended, on the 1st (05:30).
+    "creer-bordereaux-pass": {
+        "task": "pass_numerique.tasks_remboursement.creer_bordereaux_du_mois",
+        "schedule": crontab(day_of_month=1, hour=5, minute=30),
+    },
+    # Pass numérique: places accept it while « qualifié » for an active dispositif; dates move on (00:05).
+    "recalculer-acceptation-pass": {
+        "task": "pass_numerique.tasks.recalculer_acceptation",
+        "schedule": crontab(hour=0, minute=5),
     },
 }

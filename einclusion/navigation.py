@@ -23,24 +23,39 @@ def _entries(membership) -> list[tuple[str, str, dict]]:
             ("Lieux", "structures_gestion:liste", {}),
             ("Prescripteurs", "prescripteurs:liste", {}),
             ("Bénéficiaires", "beneficiaires:liste", {}),
+            ("Pass numérique", "pass_dispositifs:liste", {}),
+            ("Remboursements", "pass_remboursement:liste", {}),
             ("Équipe départementale", "comptes:membres", {"pk": membership.organisation_id}),
             ("Journal", "journal:liste", {}),
         ]
     elif membership.role == "lecteur":
-        entries += [("Bénéficiaires", "beneficiaires:liste", {})]
+        entries += [
+            ("Bénéficiaires", "beneficiaires:liste", {}),
+            ("Pass numérique", "pass_dispositifs:liste", {}),
+            ("Remboursements", "pass_remboursement:liste", {}),
+        ]
     if membership.role in ("referent", "agent"):
         entries += [
             ("Bénéficiaires", "beneficiaires:liste", {}),
             ("Orientations", "beneficiaires:orientations_envoyees", {}),
+            ("Stock de carnets", "pass_dispositifs:stock", {}),
+            ("Opposition", "pass_encaissement:opposition", {}),
         ]
     if membership.role in ("responsable", "mediateur"):
-        entries += [("Orientations reçues", "beneficiaires:orientations_recues", {})]
+        entries += [
+            ("Encaisser un chèque", "pass_encaissement:encaisser", {}),
+            ("Orientations reçues", "beneficiaires:orientations_recues", {}),
+            ("Remboursements", "pass_remboursement:lieu", {"pk": membership.organisation_id}),
+        ]
     if membership.role in ("referent", "responsable"):
         entries += [("Membres", "comptes:membres", {"pk": membership.organisation_id})]
     if membership.role == "referent":
         entries += [("Mon organisme", "prescripteurs:modifier", {"pk": membership.organisation_id})]
     if membership.role == "responsable":
-        entries += [("Mon lieu", "structures_gestion:modifier", {"pk": membership.organisation_id})]
+        entries += [
+            ("Mon lieu", "structures_gestion:modifier", {"pk": membership.organisation_id}),
+            ("Jetons d’API", "pass_encaissement:jetons", {}),
+        ]
     return entries
 
 

@@ -14,6 +14,7 @@ from territoires.selectors import commune_par_code_insee, communes_par_code_post
 from territoires.text import normaliser_nom
 
 from .horaires import normaliser_horaires, valider_horaires
+from .services.edition import CHAMPS_EDITABLES
 from .standard import (
     PIVOT_INCONNU,
     clean_courriels,
@@ -140,7 +141,6 @@ class LieuForm(forms.Form):
         max_length=255,
         help_text="Qui fournit ces informations, par exemple le nom du département.",
     )
-    accepte_pass_numerique = forms.BooleanField(label="Ce lieu accepte les chèques Pass numérique", required=False)
     # Adresse et position
     adresse = forms.CharField(
         label="Adresse",
@@ -270,7 +270,7 @@ class LieuForm(forms.Form):
         (
             "identite",
             "Identité",
-            ("nom", "pivot", "structure_parente", "source", "accepte_pass_numerique", "typologie"),
+            ("nom", "pivot", "structure_parente", "source", "typologie"),
         ),
         (
             "adresse",
@@ -305,8 +305,9 @@ class LieuForm(forms.Form):
         if lieu is not None:
             kwargs.setdefault("initial", initial_depuis_lieu(lieu))
         super().__init__(data, **kwargs)
-        if champs_autorises is not None and "accepte_pass_numerique" not in champs_autorises:
-            del self.fields["accepte_pass_numerique"]
+        if champs_autorises is not None:
+            for nom in [n for n in self.fields if n in CHAMPS_EDITABLES and n not in champs_autorises]:
+                del self.fields[nom]
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs["class"] = "form-check-input"
@@ -484,4 +485,6 @@ class FermetureForm(forms.Form):
 # Labels of the journalled fields, for the history page.
 LIBELLES = {nom: champ.label for nom, champ in LieuForm.base_fields.items()} | {
     "source_position": "Origine de la position",
+    # No longer typed (derived from the Pass numérique qualifications), still in older entries.
+    "accepte_pass_numerique": "Accepte le Pass numérique",
 }

@@ -35,6 +35,9 @@ from comptes.tests.factories import (
     make_member,
 )
 from journal.models import Evenement
+from pass_numerique.models import Bordereau, Carnet, Cheque, Encaissement, JetonAPI, LigneBordereau, Participation
+from pass_numerique.services.jetons import empreinte
+from pass_numerique.tests.factories import DispositifFactory, carnet, qualifier
 from structures.models import Lieu
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +72,18 @@ SCOPES = {
     "beneficiaire": ("propre", "voisine", "etrangere"),
     # orientation: the orientation of that person (to the actor's place, or to another one).
     "orientation": ("propre", "voisine", "etrangere"),
+    # Pass numérique, built on the same two people per département: carnet "a" was handed to
+    # person "a" from the stock of "prescripteur" and its first cheque redeemed by "lieu" (which
+    # has bordereau "a"); "b" likewise with "prescripteur_2" and "lieu_2".
+    "carnet": ("propre", "voisine", "etrangere"),
+    "cheque": ("propre", "voisine", "etrangere"),
+    "bordereau": ("propre", "voisine", "etrangere"),
+    # dispositif: one per département.
+    "dispositif": ("propre", "etrangere"),
+    # encaissement, jeton_api: of the actor's place ("lieu"), of "lieu_2", of département 87.
+    "encaissement": ("propre", "voisine", "etrangere"),
+    "jeton_api": ("propre", "voisine", "etrangere"),
+    "code_cheque": ("inconnu",),
 }
 
 
@@ -99,6 +114,8 @@ MANAGED_POST_ONLY = only({"coordinateur": 405, "referent": 405, "responsable": 4
 VU = (200, 200, 404)
 SUIVI_SEUL = (200, 404, 404)
 SUIVI = dict.fromkeys(("referent", "agent", "responsable", "mediateur"), SUIVI_SEUL)
+DEP = (200, 404)  # a dispositif of the actor's département, another département's
+LIEU_SEUL = dict.fromkeys(("responsable", "mediateur"), SUIVI_SEUL)
 
 MATRIX: dict[str, Url] = {
     # Public pages
@@ -183,6 +200,57 @@ MATRIX: dict[str, Url] = {
     ),
     "beneficiaires:fusionner": Url(objet="beneficiaire", get=only({"coordinateur": VU})),
     "beneficiaires:anonymiser": Url(objet="beneficiaire", get=only({"coordinateur": VU})),
+    # Pass numérique: dispositifs, generation and allocation (the département; lecteur reads)
+    "pass_dispositifs:liste": Url(get=only({"coordinateur": 200, "lecteur": 200})),
+    "pass_dispositifs:creer": Url(get=only({"coordinateur": 200})),
+    "pass_dispositifs:detail": Url(objet="dispositif", get=only({"coordinateur": DEP, "lecteur": DEP})),
+    "pass_dispositifs:lieux": Url(objet="dispositif", get=only({"coordinateur": DEP, "lecteur": DEP})),
+    "pass_dispositifs:prescripteurs": Url(objet="dispositif", get=only({"coordinateur": DEP, "lecteur": DEP})),
+    "pass_dispositifs:modifier": Url(objet="dispositif", get=only({"coordinateur": DEP})),
+    "pass_dispositifs:clore": Url(objet="dispositif", get=only({"coordinateur": DEP})),
+    "pass_dispositifs:decider": Url(objet="dispositif", get=only({"coordinateur": DEP})),
+    "pass_dispositifs:generer": Url(objet="dispositif", get=only({"coordinateur": DEP})),
+    "pass_dispositifs:doter": Url(objet="dispositif", get=only({"coordinateur": DEP})),
+    "pass_dispositifs:transferer": Url(objet="dispositif", get=only({"coordinateur": DEP})),
+    "pass_dispositifs:retirer_prescripteur": Url(objet="dispositif", get=only({"coordinateur": 405})),
+    "pass_dispositifs:stock": Url(get=only({"referent": 200, "agent": 200})),
+    "pass_dispositifs:retourner": Url(get=only({"referent": 200})),
+    # Pass numérique: redemption by places, API tokens, opposition
+    "pass_encaissement:encaisser": Url(get=only({"responsable": 200, "mediateur": 200})),
+    "pass_encaissement:annuler": Url(objet="encaissement", get=only(LIEU_SEUL)),
+    "pass_encaissement:jetons": Url(get=only({"responsable": 200})),
+    "pass_encaissement:creer_jeton": Url(get=only({"responsable": 200})),
+    "pass_encaissement:revoquer_jeton": Url(objet="jeton_api", get=only({"responsable": SUIVI_SEUL})),
+    "pass_encaissement:opposition": Url(get=only({"coordinateur": 200, "referent": 200, "agent": 200})),
+    "pass_encaissement:opposition_carnet": Url(
+        objet="carnet", get=only({"coordinateur": VU, "referent": SUIVI_SEUL, "agent": SUIVI_SEUL})
+    ),
+    "pass_encaissement:valeur_non_utilisee": Url(get=only({"coordinateur": 200, "lecteur": 200})),
+    # The redemption API: token-authenticated POST (GET is 405 for everyone); its description is public.
+    "pass_api:encaisser": Url(objet="code_cheque", get=everyone(405), public=True),
+    "pass_api:openapi": Url(get=everyone(200), public=True),
+    # Pass numérique: remise (prescribers that follow the person), booklets and cheques
+    "pass_remise:remettre": Url(objet="beneficiaire", get=only({"referent": SUIVI_SEUL, "agent": SUIVI_SEUL})),
+    "pass_remise:derogation": Url(objet="beneficiaire", get=only({"coordinateur": VU})),
+    "pass_remise:carnet": Url(
+        objet="carnet", get=only({"coordinateur": VU, "referent": SUIVI_SEUL, "agent": SUIVI_SEUL})
+    ),
+    "pass_remise:carnet_pdf": Url(
+        objet="carnet", get=only({"coordinateur": VU, "referent": SUIVI_SEUL, "agent": SUIVI_SEUL})
+    ),
+    "pass_remise:cheque": Url(objet="cheque", get=only({"coordinateur": VU} | SUIVI)),
+    "pass_remise:recherche_cheque": Url(get=only({"coordinateur": 200})),
+    # Pass numérique: reimbursement of places
+    "pass_remboursement:liste": Url(get=only({"coordinateur": 200, "lecteur": 200})),
+    "pass_remboursement:creer": Url(get=only({"coordinateur": 405})),
+    "pass_remboursement:detail": Url(objet="bordereau", get=only({"coordinateur": VU, "lecteur": VU} | LIEU_SEUL)),
+    "pass_remboursement:pdf": Url(objet="bordereau", get=only({"coordinateur": VU, "lecteur": VU} | LIEU_SEUL)),
+    "pass_remboursement:csv": Url(objet="bordereau", get=only({"coordinateur": VU, "lecteur": VU} | LIEU_SEUL)),
+    "pass_remboursement:valider": Url(objet="bordereau", get=only({"coordinateur": VU})),
+    # A bordereau still « à valider » cannot be paid: the page sends back to it.
+    "pass_remboursement:payer": Url(objet="bordereau", get=only({"coordinateur": (302, 302, 404)})),
+    "pass_remboursement:lieu": Url(objet="lieu", get=only({"coordinateur": VU, "lecteur": VU} | LIEU_SEUL)),
+    "pass_remboursement:coordonnees": Url(objet="lieu", get=only({"coordinateur": VU, "responsable": SUIVI_SEUL})),
 }
 
 # Place URLs that change something on POST: out of scope, nothing changes.
@@ -306,6 +374,12 @@ class Monde:
     # "lieu", "b" followed by "prescripteur_2" and oriented to "lieu_2".
     beneficiaires: dict = field(default_factory=dict)
     orientations: dict = field(default_factory=dict)  # same keys -> that person's orientation
+    dispositifs: dict = field(default_factory=dict)  # code département -> dispositif
+    carnets: dict = field(default_factory=dict)  # same keys as beneficiaires
+    cheques: dict = field(default_factory=dict)
+    bordereaux: dict = field(default_factory=dict)
+    encaissements: dict = field(default_factory=dict)  # a redemption not yet claimed
+    jetons: dict = field(default_factory=dict)
     jeton_valide: str = "jeton-valide-de-la-matrice"
 
 
@@ -349,10 +423,53 @@ def monde() -> Monde:
             )
             m.beneficiaires[code, cle] = orientation.beneficiaire
             m.orientations[code, cle] = orientation
+    for code in ("23", "87"):
+        monde_pass(m, code)
     InvitationFactory(
         organisation=orgs["23", "prescripteur"], email="nouvelle.personne@exemple.test", token=m.jeton_valide
     )
     return m
+
+
+def monde_pass(m: Monde, code: str) -> None:
+    """A dispositif of the département, its prescribers and qualified places, two handed-out
+    booklets with a redeemed cheque each, on a bordereau of the redeeming place."""
+    dispositif = DispositifFactory(departement=m.orgs[code, "equipe"].departement)
+    m.dispositifs[code] = dispositif
+    for cle, prescripteur, lieu in (("a", "prescripteur", "lieu"), ("b", "prescripteur_2", "lieu_2")):
+        Participation.objects.create(dispositif=dispositif, organisme=m.orgs[code, prescripteur])
+        qualifier(m.orgs[code, lieu], dispositif)
+        c = carnet(
+            dispositif,
+            statut=Carnet.Statut.REMIS,
+            organisme=m.orgs[code, prescripteur],
+            beneficiaire=m.beneficiaires[code, cle],
+        )
+        cheque = c.cheques.order_by("rang").first()
+        Cheque.objects.filter(pk=cheque.pk).update(
+            statut=Cheque.Statut.ENCAISSE, encaisse_le=timezone.now(), lieu_encaissement=m.orgs[code, lieu]
+        )
+        Encaissement.objects.create(cheque=cheque, lieu=m.orgs[code, lieu], source=Encaissement.Source.PAGE)
+        bordereau = Bordereau.objects.create(
+            lieu=m.orgs[code, lieu],
+            dispositif=dispositif,
+            departement=dispositif.departement,
+            numero=f"MATRICE-{code}-{cle}",
+            mois=timezone.localdate().replace(day=1),
+        )
+        LigneBordereau.objects.create(bordereau=bordereau, cheque=cheque, montant=cheque.valeur)
+        m.carnets[code, cle], m.cheques[code, cle], m.bordereaux[code, cle] = c, cheque, bordereau
+        second = c.cheques.get(rang=2)
+        Cheque.objects.filter(pk=second.pk).update(
+            statut=Cheque.Statut.ENCAISSE, encaisse_le=timezone.now(), lieu_encaissement=m.orgs[code, lieu]
+        )
+        m.encaissements[code, cle] = Encaissement.objects.create(
+            cheque=second, lieu=m.orgs[code, lieu], source=Encaissement.Source.PAGE
+        )
+        clair = f"ein_matrice{code}{cle}".ljust(44, "x")
+        m.jetons[code, cle] = JetonAPI.objects.create(
+            lieu=m.orgs[code, lieu], nom="Logiciel du lieu", prefixe=clair[:12], empreinte=empreinte(clair)
+        )
 
 
 def organisation_for(monde: Monde, actor: str, scope: str):
@@ -382,6 +499,16 @@ def url_kwargs(monde: Monde, objet: str | None, actor: str, scope: str) -> dict:
         return {"pk": (monde.beneficiaires if objet == "beneficiaire" else monde.orientations)[cle].pk}
     if objet == "prescripteur":
         return {"pk": prescripteur_for(monde, actor, scope).pk}
+    if objet == "code_cheque":
+        return {"code": "K7M3QXR9P4"}
+    if objet in ("encaissement", "jeton_api"):
+        cle = {"propre": ("23", "a"), "voisine": ("23", "b"), "etrangere": ("87", "a")}[scope]
+        return {"pk": (monde.encaissements if objet == "encaissement" else monde.jetons)[cle].pk}
+    if objet in ("carnet", "cheque", "bordereau"):
+        cle = {"propre": ("23", "a"), "voisine": ("23", "b"), "etrangere": ("87", "a")}[scope]
+        return {"pk": {"carnet": monde.carnets, "cheque": monde.cheques, "bordereau": monde.bordereaux}[objet][cle].pk}
+    if objet == "dispositif":
+        return {"pk": monde.dispositifs["23" if scope == "propre" else "87"].pk}
     organisation = organisation_for(monde, actor, scope)
     if objet == "organisation":
         return {"pk": organisation.pk}

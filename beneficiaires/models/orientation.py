@@ -79,6 +79,9 @@ class Orientation(models.Model):
         indexes = [
             models.Index(fields=["lieu", "statut", "-cree_le"], name="orientation_lieu_statut"),
             models.Index(fields=["organisme", "statut"], name="orientation_organisme_statut"),
+            # The prescriber's list filters « this person's orientations from my organisation with
+            # this status »: without it SQLite walks people × orientations (bench/beneficiaires_liste.py).
+            models.Index(fields=["beneficiaire", "organisme", "statut"], name="orientation_personne_org"),
         ]
 
     def __str__(self) -> str:

@@ -54,10 +54,11 @@ CHAMPS_EDITABLES = (
     "dispositif_programmes_nationaux",
     "formations_labels",
     "autres_formations_labels",
-    "accepte_pass_numerique",
 )
-# Accepting the Pass numérique is the département's decision, not the place's.
-CHAMPS_RESERVES_COORDINATEUR = ("accepte_pass_numerique",)
+# Fields only a coordinator may change (none at the moment). `accepte_pass_numerique` is not
+# editable at all: it is derived from the place's qualifications for active dispositifs
+# (pass_numerique/services/acceptation.py).
+CHAMPS_RESERVES_COORDINATEUR: tuple[str, ...] = ()
 # Journalled when they change, although nobody types them.
 CHAMPS_DERIVES = ("source_position",)
 
@@ -177,7 +178,7 @@ def _appliquer(lieu: Lieu, donnees: Mapping, *, champs) -> None:
             valeur = donnees[champ]
             if champ in MULTI_VALUED:
                 valeur = list(valeur or [])
-            elif champ not in ("latitude", "longitude", "accepte_pass_numerique"):
+            elif champ not in ("latitude", "longitude"):
                 valeur = (valeur or "").strip()
             setattr(lieu, champ, valeur)
     if "commune_ref" in donnees:

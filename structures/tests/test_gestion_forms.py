@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from comptes.models import Role
 from comptes.tests.factories import make_member
@@ -12,7 +13,7 @@ from structures.forms import LieuForm
 from structures.models import Lieu
 from territoires.models import Departement
 
-from .test_gestion_services import charger_departement, coordinateur, donnees_du_lieu, nouveau_lieu, saisie
+from .test_gestion_services import charger_departement, coordinateur, donnees_du_lieu, equipe, nouveau_lieu, saisie
 
 
 @pytest.fixture
@@ -159,10 +160,13 @@ def test_deux_communes_pour_un_code_postal(creuse):
 
 
 @pytest.mark.django_db
-def test_le_formulaire_du_responsable_n_a_pas_le_pass_numerique(login, lieu):
-    responsable = make_member(Role.RESPONSABLE, organisation=lieu)
+@pytest.mark.parametrize("role", [Role.RESPONSABLE, Role.COORDINATEUR])
+def test_le_formulaire_montre_le_pass_numerique_sans_le_saisir(login, lieu, role):
+    """Derived from the qualifications (pass_numerique): a read-only line, no field."""
+    membre = make_member(role, organisation=lieu if role == Role.RESPONSABLE else equipe(lieu.departement))
 
-    response = login(responsable).get(reverse("structures_gestion:modifier", args=[lieu.pk]))
+    response = login(membre).get(reverse("structures_gestion:modifier", args=[lieu.pk]))
 
     assert "accepte_pass_numerique" not in response.context["form"].fields
     assert 'name="accepte_pass_numerique"' not in response.content.decode()
+    assertContains(response, "Accepte le Pass numérique")

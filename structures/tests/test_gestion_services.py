@@ -313,10 +313,14 @@ def test_le_responsable_modifie_son_lieu(responsable, lieu):
 
 
 @pytest.mark.django_db
-def test_le_responsable_ne_decide_pas_du_pass_numerique(responsable, lieu):
+def test_personne_ne_saisit_l_acceptation_du_pass_numerique(responsable, lieu, coord):
+    """Derived from the qualifications for active dispositifs (pass_numerique), never typed:
+    neither the responsable nor the coordinator can set it through the place's edition."""
+    assert "accepte_pass_numerique" not in champs_modifiables(coord)
     donnees = donnees_valides(lieu.departement, lieu) | {"accepte_pass_numerique": True}
-    with pytest.raises(PermissionDenied):
-        modifier_lieu(par=responsable, lieu=lieu, donnees=donnees)
+    for par in (responsable, coord):
+        with pytest.raises(ValueError, match="accepte_pass_numerique"):
+            modifier_lieu(par=par, lieu=lieu, donnees=donnees)
     assert not Lieu.objects.get(pk=lieu.pk).accepte_pass_numerique
 
 

@@ -37,6 +37,7 @@ from comptes.models import Invitation, Membership, Organisation, Role, User
 from comptes.services.invitations import inviter
 from comptes.services.memberships import ajouter_membre
 from demo import data
+from demo.pass_demo import seed_pass
 from prescripteurs.models import OrganismePrescripteur
 from structures.models import Lieu, SourcePosition
 from territoires.models import Commune, Departement
@@ -72,8 +73,13 @@ class Command(BaseCommand):
             organisations, comptes = self.seed()
         with override_settings(EMAIL_BACKEND=SANS_COURRIEL), transaction.atomic():
             bilan = self.seed_beneficiaires(organisations, comptes)
+        pass_numerique = None
+        if bilan["referentiel"]:  # booklets are handed to demo people
+            with override_settings(EMAIL_BACKEND=SANS_COURRIEL), transaction.atomic():
+                pass_numerique = seed_pass(organisations, comptes)
         self.print_logins(organisations, comptes)
         self.print_beneficiaires(bilan)
+        self.print_pass(pass_numerique)
 
     # --- building --------------------------------------------------------------------------
 
@@ -327,6 +333,15 @@ class Command(BaseCommand):
                 f"{invitation.organisation.nom})."
             )
         self.stdout.write(f"Secret TOTP de démonstration (à ne jamais réutiliser) : {data.TOTP_SECRET}")
+
+    def print_pass(self, pass_numerique: dict | None) -> None:
+        if pass_numerique is None:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Pass numérique de démonstration : « {pass_numerique['dispositif'].nom} ».")
+        self.stdout.write(f"Jeton d’API de La Quincaillerie (démo) : {pass_numerique['api_token']}")
+        codes = ", ".join(pass_numerique["cheques_remis"]) or "aucun"
+        self.stdout.write(f"Chèques remis, à encaisser : {codes} (aussi dans var/demo.json).")
 
     def print_beneficiaires(self, bilan: dict) -> None:
         self.stdout.write("")
