@@ -7,6 +7,7 @@ History = journal entries targeting the cheque, its booklet, the bordereaux that
 the generation of its lot (details["lot"]).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -16,7 +17,7 @@ from comptes.models import Membership, Role
 from journal.models import Action, Evenement
 
 from .. import codes
-from ..models import Bordereau, Carnet, Cheque, Encaissement, LigneBordereau
+from ..models import Bordereau, Carnet, Cheque, Dispositif, Encaissement, LigneBordereau
 
 ROLES_PRESCRIPTEUR = (Role.REFERENT, Role.AGENT)
 ROLES_LIEU = (Role.RESPONSABLE, Role.MEDIATEUR)
@@ -71,6 +72,16 @@ def historique_du_cheque(cheque: Cheque) -> QuerySet[Evenement]:
     )
     if bordereaux:
         condition |= Q(target_type=Bordereau._meta.label_lower, target_id__in=bordereaux)
+    if cheque.expire_le is not None:
+        # Expiry is journalled once per dispositif and run, right after the cheques' update
+        # (services/expiration.py): the run that expired this cheque is the one of that moment.
+        condition |= Q(
+            action=Action.CHEQUES_EXPIRES,
+            target_type=Dispositif._meta.label_lower,
+            target_id=str(cheque.dispositif_id),
+            created_at__gte=cheque.expire_le,
+            created_at__lte=cheque.expire_le + datetime.timedelta(minutes=30),
+        )
     return Evenement.objects.filter(condition).select_related("actor", "organisation").order_by("created_at", "id")
 
 
