@@ -183,6 +183,11 @@ INVITATION_VALIDITY = timedelta(days=env.int("INVITATION_VALIDITY_DAYS", default
 # A person's record is anonymised this many months after its last activity (beneficiaires.retention).
 BENEFICIAIRES_RETENTION_MOIS = env.int("BENEFICIAIRES_RETENTION_MOIS", default=24)
 
+# --- Pass numérique -------------------------------------------------------------------------
+# Redemption API calls per token and minute (counted in the default cache: share it, e.g. Redis
+# through CACHE_URL, when several workers serve the API).
+PASS_API_LIMITE_PAR_MINUTE = env.int("PASS_API_LIMITE_PAR_MINUTE", default=60)
+
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one working day

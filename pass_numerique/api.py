@@ -25,7 +25,6 @@ from .services import jetons
 from .services.encaissement import CLE_MAX, PARIS, Resultat, Statut
 from .services.encaissement import encaisser as encaisser_cheque
 
-LIMITE_PAR_MINUTE_DEFAUT = 60
 RE_CLE = re.compile(r"^[\x21-\x7e]{1," + str(CLE_MAX) + "}$")
 STATUTS_HTTP = {
     Statut.OK: 201,
@@ -86,7 +85,7 @@ def _jeton(request):
 
 def _attente(jeton) -> int | None:
     """Seconds to wait if the token went over its limit this minute, else None."""
-    limite = getattr(settings, "PASS_API_LIMITE_PAR_MINUTE", LIMITE_PAR_MINUTE_DEFAUT)
+    limite = settings.PASS_API_LIMITE_PAR_MINUTE
     maintenant = time.time()
     cle = f"pass_api:limite:{jeton.pk}:{int(maintenant // 60)}"
     cache.add(cle, 0, timeout=120)
@@ -131,7 +130,7 @@ def encaisser(request, code: str):
         )
     attente = _attente(jeton)
     if attente is not None:
-        limite = getattr(settings, "PASS_API_LIMITE_PAR_MINUTE", LIMITE_PAR_MINUTE_DEFAUT)
+        limite = settings.PASS_API_LIMITE_PAR_MINUTE
         reponse = _erreur(
             "trop_de_requetes",
             f"Trop de requêtes : au plus {limite} par minute pour un jeton. Réessayez dans {attente} secondes.",

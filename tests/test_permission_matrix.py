@@ -678,6 +678,51 @@ def test_post_on_beneficiaires_out_of_scope_changes_nothing(monde, login, name, 
     assert orientation.statut == "a_contacter"
 
 
+# Other object URLs that change something on POST: for every actor who may use them on their
+# own objects, another département's object is 404 and nothing is journalled (no write).
+POST_FOREIGN_URLS = (
+    "prescripteurs:modifier",
+    "prescripteurs:fermer",
+    "prescripteurs:rouvrir",
+    "pass_dispositifs:modifier",
+    "pass_dispositifs:clore",
+    "pass_dispositifs:decider",
+    "pass_dispositifs:prescripteurs",
+    "pass_dispositifs:generer",
+    "pass_dispositifs:doter",
+    "pass_dispositifs:transferer",
+    "pass_dispositifs:retirer_prescripteur",
+    "pass_remise:remettre",
+    "pass_remise:derogation",
+    "pass_remboursement:valider",
+    "pass_remboursement:payer",
+    "pass_remboursement:coordonnees",
+    "pass_encaissement:annuler",
+    "pass_encaissement:revoquer_jeton",
+    "pass_encaissement:opposition_carnet",
+)
+
+
+def _post_foreign_cases():
+    for name in POST_FOREIGN_URLS:
+        url = MATRIX[name]
+        for actor in ACTORS[1:]:
+            own = url.get[actor]
+            own = own[0] if isinstance(own, tuple) else own
+            if own in (200, 302, 405):
+                yield pytest.param(name, actor, id=f"{name}-{actor}")
+
+
+@pytest.mark.parametrize(("name", "actor"), list(_post_foreign_cases()))
+def test_post_on_another_departement_changes_nothing(monde, login, name, actor):
+    url = reverse(name, kwargs=url_kwargs(monde, MATRIX[name].objet, actor, "etrangere"))
+    data = {"nom": "Intrusion", "motif": "intrusion", "confirmer": "1", "confirmation": "on", "nb_carnets": "1"}
+    before = Evenement.objects.count()
+    response = client_for(monde, actor, login).post(url, data)
+    assert_status(response, 404, f"POST {url} ({actor}, etrangere)")
+    assert Evenement.objects.count() == before
+
+
 def _allauth_cases():
     for name in ALLAUTH:
         for actor in ACTORS:

@@ -132,6 +132,15 @@ def test_a_profile_is_required():
         seed()
 
 
+def test_a_negative_number_of_people_is_refused_and_nothing_is_built():
+    with pytest.raises(CommandError, match="--beneficiaires doit être positif ou nul"):
+        seed("--profil", "departement", "--nombre", "5", "--beneficiaires", "-3")
+    from beneficiaires.models import Beneficiaire
+    from structures.models import Lieu
+
+    assert not Beneficiaire.objects.exists() and not Lieu.objects.exists()
+
+
 # --- people (issue 4, bullet 8) ------------------------------------------------------------
 
 

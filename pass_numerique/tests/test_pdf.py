@@ -30,20 +30,12 @@ def carnet_remis():
 
 
 def texte_du_pdf(contenu: bytes, tmp_path: Path) -> str:
-    """The PDF's text: pypdf if installed, else poppler's pdftotext."""
-    try:
-        import pypdf
-    except ImportError:
-        pypdf = None
-    if pypdf is not None:
-        import io
+    """The PDF's text, read with pypdf (requirements-dev.txt)."""
+    import io
 
-        return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(contenu)).pages)
-    if not shutil.which("pdftotext"):
-        pytest.skip("ni pypdf ni pdftotext : texte du PDF non vérifiable")
-    fichier = tmp_path / "carnet.pdf"
-    fichier.write_bytes(contenu)
-    return subprocess.run(["pdftotext", str(fichier), "-"], capture_output=True, text=True, check=True).stdout
+    import pypdf
+
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(contenu)).pages)
 
 
 def test_le_html_du_carnet_dit_tout(carnet_remis):
@@ -110,8 +102,9 @@ def test_le_texte_du_pdf(carnet_remis, tmp_path):
     for cheque in carnet.cheques.all():
         assert f"{cheque.code[:5]}-{cheque.code[5:]}" in texte
         assert f"Chèque n° {cheque.numero_serie}" in texte
-    pypdf = pytest.importorskip("pypdf")
     import io
+
+    import pypdf
 
     assert len(pypdf.PdfReader(io.BytesIO(contenu)).pages) == 5  # a letter page, then 10 cheques three a page
 
@@ -149,11 +142,12 @@ def test_le_qr_code_tient_le_code_du_cheque(carnet_remis):
 
 
 def test_les_qr_codes_du_pdf_se_decodent(carnet_remis, tmp_path):
-    """Render the cheque pages to images and decode them (zxing-cpp and pdftoppm needed)."""
-    zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp absent : décodage couvert par le test de la matrice")
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm absent")
+    """Render the cheque pages to images and decode them: zxing-cpp (requirements-dev.txt) and
+    pdftoppm (poppler-utils, installed by scripts/system_packages.sh) are required, not optional."""
+    import zxingcpp
     from PIL import Image
+
+    assert shutil.which("pdftoppm"), "pdftoppm manquant : lancez scripts/system_packages.sh (poppler-utils)"
 
     _m, carnet = carnet_remis
     fichier = tmp_path / "carnet.pdf"
