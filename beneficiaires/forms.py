@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from structures.standard import telephone_lisible
 from territoires.forms import CommuneField
 
 from . import validation
@@ -205,15 +206,6 @@ def initial_depuis(beneficiaire) -> dict:
     initial = {champ: getattr(beneficiaire, champ) for champ in CHAMPS_SAISIS}
     initial["telephone"] = telephone_lisible(beneficiaire.telephone)
     return initial
-
-
-def telephone_lisible(numero: str) -> str:
-    """'+33555123456' → '05 55 12 34 56'; other numbers as stored."""
-    numero = numero or ""
-    if numero.startswith("+33") and len(numero) == 12 and numero[3:].isdigit():
-        chiffres = "0" + numero[3:]
-        return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
-    return numero
 
 
 LIBELLES = {nom: champ.label for nom, champ in BeneficiaireForm.base_fields.items()}

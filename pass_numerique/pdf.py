@@ -23,9 +23,10 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 
-from structures.horaires import HorairesInvalides, horaires_en_francais
+from structures.horaires import lignes_horaires
 from structures.models import Lieu
 from structures.selectors import lieux_autour
+from structures.standard import telephone_lisible
 
 from . import codes
 from .models import Carnet, Cheque, Qualification
@@ -97,24 +98,6 @@ def date_longue(jour) -> str:
     return formats.date_format(jour, "j F Y")
 
 
-def telephone_lisible(numero: str) -> str:
-    """'+33555123456' → '05 55 12 34 56'; other numbers as stored."""
-    if numero.startswith("+33") and len(numero) == 12 and numero[3:].isdigit():
-        chiffres = "0" + numero[3:]
-        return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
-    return numero
-
-
-def lignes_horaires(texte: str) -> list[str]:
-    texte = (texte or "").strip()
-    if not texte:
-        return []
-    try:
-        return horaires_en_francais(texte, afficher_fermes=False)
-    except HorairesInvalides:
-        return [texte]
-
-
 def qr_data_uri(code: str) -> str:
     """An SVG QR code holding the cheque's code (alphanumeric mode, version 1: 21 × 21 modules,
     error correction boosted as far as it fits)."""
@@ -143,7 +126,7 @@ def lieux_qualifies_proches(dispositif, commune, *, nombre: int = NB_LIEUX_LETTR
             break
     for lieu in trouves:
         lieu.telephone_affiche = telephone_lisible(lieu.telephone)
-        lieu.horaires_lignes = lignes_horaires(lieu.horaires)
+        lieu.horaires_lignes = lignes_horaires(lieu.horaires, afficher_fermes=False)[0]
         lieu.distance_texte = (
             "moins d’1 km" if lieu.distance_km < 1 else f"{formats.number_format(lieu.distance_km, 0)} km"
         )

@@ -4,6 +4,7 @@ so the form and the services give the same French messages."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from structures.standard import telephone_lisible
 from territoires.forms import CommuneField
 
 from . import validation
@@ -117,14 +118,6 @@ class OrganismeForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("code_postal", exc)
         return cleaned
-
-
-def telephone_lisible(numero: str) -> str:
-    """'+33555123456' → '05 55 12 34 56'; other numbers are shown as stored."""
-    if numero.startswith("+33") and len(numero) == 12 and numero[3:].isdigit():
-        chiffres = "0" + numero[3:]
-        return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
-    return numero
 
 
 class FermetureForm(forms.Form):

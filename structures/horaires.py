@@ -719,3 +719,15 @@ def est_ouvert(horaires: str | Horaires, moment: datetime) -> bool:
     etat = _en_horaires(horaires).etat_le(moment.date())
     minute = moment.hour * 60 + moment.minute
     return etat is not None and any(p.debut <= minute < p.fin for p in etat.plages)
+
+
+def lignes_horaires(texte: str, *, afficher_fermes: bool = True) -> tuple[list[str], bool]:
+    """(lines in plain French, understood?) for an opening_hours text; a text that cannot be
+    read is shown as typed."""
+    texte = (texte or "").strip()
+    if not texte:
+        return [], True
+    try:
+        return horaires_en_francais(texte, afficher_fermes=afficher_fermes), True
+    except HorairesInvalides:
+        return [texte], False

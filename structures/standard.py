@@ -230,6 +230,16 @@ _PHONE_PREFIXES = ("+33", "+590", "+594", "+262", "+596", "+269", "+687", "+689"
 _PHONE_STANDARD = re.compile(r"^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$")
 
 
+def telephone_lisible(numero: str) -> str:
+    """'+33555123456' → '05 55 12 34 56' (the inverse of normaliser_telephone, for people to
+    read); other numbers are shown as stored."""
+    numero = numero or ""
+    if numero.startswith("+33") and len(numero) == 12 and numero[3:].isdigit():
+        chiffres = "0" + numero[3:]
+        return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
+    return numero
+
+
 def normaliser_telephone(value: str) -> str:
     """'05 55 12 34 56' or '+33 5 55 12 34 56' → '+33555123456' (the standard's format)."""
     raw = (value or "").strip()

@@ -16,8 +16,8 @@ from django.urls import reverse
 from beneficiaires.models import Beneficiaire
 from beneficiaires.tests.factories import GUERET, BeneficiaireFactory, OrientationFactory, commune
 from comptes.models import Role
-from comptes.tests.factories import PASSWORD, LieuFactory, OrganismePrescripteurFactory, make_member
-from tests.test_browser_accessibility import AXE, SCREENSHOTS, describe, run_axe
+from comptes.tests.factories import LieuFactory, OrganismePrescripteurFactory, make_member
+from tests.navigateur import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,27 +49,6 @@ def monde(transactional_db) -> dict:
     return {"personne": personne, "ccas": ccas, "lieu": lieu}
 
 
-@pytest.fixture
-def csp_errors(page):
-    errors = []
-
-    def on_console(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            errors.append(f"{message.text} @ {message.location}")
-
-    page.on("console", on_console)
-    page.add_init_script(path=str(AXE))
-    return errors
-
-
-def log_in(page, base_url: str, email: str) -> None:
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_url(base_url + reverse("accueil"))
-
-
 def tab_jusqu_a(page, identifiant: str, maximum: int = 15) -> None:
     """Press Tab until the element with this id has the focus (keyboard only)."""
     for _ in range(maximum):
@@ -77,18 +56,6 @@ def tab_jusqu_a(page, identifiant: str, maximum: int = 15) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"#{identifiant} jamais atteint avec Tab")
-
-
-def assert_accessible(page, csp_errors, what: str) -> None:
-    assert page.locator("h1").count() == 1, what
-    violations = run_axe(page)
-    assert not violations, f"axe : {len(violations)} violation(s) sur {what} ({page.url})\n{describe(violations)}"
-    assert not csp_errors, f"violations de la CSP sur {what} :\n" + "\n".join(csp_errors)
-
-
-def screenshot(page, nom: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"beneficiaires-{nom}.png"), full_page=True)
 
 
 def test_an_agent_records_a_person_with_the_keyboard(live_server, page, csp_errors, monde):
@@ -149,8 +116,7 @@ def test_an_agent_records_a_person_with_the_keyboard(live_server, page, csp_erro
     assert (personne.sexe, personne.handicap, personne.pays_tiers) == ("femme", "non", "non")
     assert personne.notes == "Préfère être appelée l’après-midi"
     assert "est enregistrée" in page.get_by_role("status").first.inner_text()
-    screenshot(page, "fiche-creee")
-    assert_accessible(page, csp_errors, "la fiche créée")
+    assert_accessible(page, csp_errors, "la fiche créée", capture="beneficiaires-fiche-creee", single_h1=True)
 
 
 PAGES_AGENT = {
@@ -166,8 +132,7 @@ PAGES_AGENT = {
 def test_the_agent_pages_are_accessible(live_server, page, csp_errors, monde, nom):
     log_in(page, live_server.url, AGENT)
     page.goto(live_server.url + PAGES_AGENT[nom](monde))
-    screenshot(page, nom)
-    assert_accessible(page, csp_errors, f"la page « {nom} »")
+    assert_accessible(page, csp_errors, f"la page « {nom} »", capture=f"beneficiaires-{nom}", single_h1=True)
 
 
 def test_the_form_errors_are_accessible(live_server, page, csp_errors, monde):
@@ -186,8 +151,9 @@ def test_the_form_errors_are_accessible(live_server, page, csp_errors, monde):
     groupe = page.locator("fieldset#id_sexe")
     assert "Choisissez une réponse" in page.locator(f"#{groupe.get_attribute('aria-describedby')}").inner_text()
     assert Beneficiaire.objects.count() == 5
-    screenshot(page, "erreurs")
-    assert_accessible(page, csp_errors, "le formulaire avec des erreurs")
+    assert_accessible(
+        page, csp_errors, "le formulaire avec des erreurs", capture="beneficiaires-erreurs", single_h1=True
+    )
     # The summary's links take the focus to the field.
     alerte.get_by_role("link", name="Téléphone").click()
     assert page.evaluate("location.hash") == "#id_telephone"
@@ -207,8 +173,7 @@ def test_the_duplicate_page_is_accessible_and_links_the_record(live_server, page
     page.get_by_role("button", name="Enregistrer la personne").click()
     page.get_by_role("heading", name="Cette personne est déjà enregistrée").wait_for()
     assert Beneficiaire.objects.count() == 5
-    screenshot(page, "doublon")
-    assert_accessible(page, csp_errors, "la page du doublon")
+    assert_accessible(page, csp_errors, "la page du doublon", capture="beneficiaires-doublon", single_h1=True)
 
     page.get_by_role("button", name="Rattacher cette fiche à mon organisme").click()
     page.wait_for_url(FICHE)
@@ -223,5 +188,4 @@ def test_the_place_sees_a_restricted_record(live_server, page, csp_errors, monde
     texte = page.locator("main").inner_text()
     assert "Josiane MARTIN" in texte and "05 55 99 88 77" in texte
     assert "14/07/1948" not in texte and "appelée le matin" not in texte
-    screenshot(page, "fiche-lieu")
-    assert_accessible(page, csp_errors, "la fiche vue par le lieu")
+    assert_accessible(page, csp_errors, "la fiche vue par le lieu", capture="beneficiaires-fiche-lieu", single_h1=True)

@@ -8,86 +8,31 @@ var/screenshots/gestion-lieux-*.png.
 
 import base64
 import re
-import time
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
-from comptes.mfa import current_totp_code
-from comptes.models import Role
-from comptes.tests.factories import PASSWORD, TOTP_SECRET, make_member
 from structures.models import Lieu, SourcePosition
-from structures.services.edition import modifier_lieu
-from structures.tests.test_gestion_services import charger_departement, equipe, nouveau_lieu
-from tests.test_browser_accessibility import AXE, SCREENSHOTS, describe, run_axe
+from tests.navigateur import COORDINATRICE_LIEUX, assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-EMAIL = "coordinatrice.lieux@exemple.test"
 # A 1×1 light grey PNG, served for every map tile.
 TUILE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC")
 
 
 @pytest.fixture
-def lieu(transactional_db) -> Lieu:
-    creuse = charger_departement("23")
-    coordinatrice = make_member(Role.COORDINATEUR, organisation=equipe(creuse), email=EMAIL)
-    lieu = nouveau_lieu(creuse, nom="Tiers-lieu La Quincaillerie")
-    nouveau_lieu(creuse, nom="Ancien espace numérique", est_actif=False, ferme_le=lieu.date_maj)
-    # One change in the history, so that the history page shows a table of changed fields.
-    modifier_lieu(
-        par=coordinatrice,
-        lieu=lieu,
-        donnees={"telephone": "+33555123456", "horaires": "Mo-Fr 09:00-12:00"},
-    )
-    return lieu
-
-
-@pytest.fixture
-def csp_errors(page):
-    errors = []
-
-    def on_console(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            errors.append(f"{message.text} @ {message.location}")
-
-    page.on("console", on_console)
-    page.add_init_script(path=str(AXE))
+def csp_errors(csp_errors, page):
+    """The shared fixture (tests/conftest.py), map tiles answered locally with TUILE."""
     page.route(
         re.compile(r"^https://[^/]*tile\.openstreetmap\.org/"),
         lambda route: route.fulfill(status=200, content_type="image/png", body=TUILE),
     )
-    return errors
-
-
-def log_in(page, base_url: str) -> None:
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name=login]").fill(EMAIL)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_url(f"**{reverse('mfa_authenticate')}")
-    period = getattr(settings, "MFA_TOTP_PERIOD", 30)
-    if period - time.time() % period < 3:
-        time.sleep(period - time.time() % period + 0.1)
-    page.locator("input[name=code]").fill(current_totp_code(TOTP_SECRET))
-    page.locator("input[name=code]").press("Enter")
-    page.wait_for_url(base_url + reverse("accueil"))
-
-
-def assert_accessible(page, csp_errors, what: str) -> None:
-    violations = run_axe(page)
-    assert not violations, f"axe : {len(violations)} violation(s) sur {what} ({page.url})\n{describe(violations)}"
-    assert not csp_errors, f"violations de la CSP sur {what} :\n" + "\n".join(csp_errors)
-
-
-def screenshot(page, nom: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"gestion-lieux-{nom}.png"), full_page=True)
+    return csp_errors
 
 
 def test_placer_le_lieu_en_cliquant_sur_la_carte(live_server, page, csp_errors, lieu):
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, COORDINATRICE_LIEUX, totp=True)
     page.goto(live_server.url + reverse("structures_gestion:modifier", args=[lieu.pk]))
     carte = page.get_by_role("region", name="Carte pour placer le lieu")
     carte.locator(".leaflet-marker-icon").wait_for()
@@ -100,7 +45,7 @@ def test_placer_le_lieu_en_cliquant_sur_la_carte(live_server, page, csp_errors, 
     longitude = float(page.locator("#id_longitude").input_value())
     assert latitude > 46.17 and longitude > 1.87  # north-east of the previous position
     assert "Position placée : latitude" in page.locator("#carte-position-statut").inner_text()
-    screenshot(page, "carte")
+    screenshot(page, "gestion-lieux-carte")
 
     page.get_by_role("button", name="Enregistrer les modifications").click()
     page.wait_for_url(live_server.url + reverse("structures_gestion:modifier", args=[lieu.pk]))
@@ -121,7 +66,8 @@ def test_placer_le_lieu_en_cliquant_sur_la_carte(live_server, page, csp_errors, 
 def test_sans_javascript_les_champs_suffisent(browser, live_server, lieu):
     contexte = browser.new_context(java_script_enabled=False)
     page = contexte.new_page()
-    log_in(page, live_server.url)  # the login form and the TOTP step work without JavaScript too
+    # The login form and the TOTP step work without JavaScript too.
+    log_in(page, live_server.url, COORDINATRICE_LIEUX, totp=True)
     page.goto(live_server.url + reverse("structures_gestion:modifier", args=[lieu.pk]))
     assert not page.get_by_role("region", name="Carte pour placer le lieu").is_visible()
 
@@ -147,17 +93,16 @@ PAGES = {
 @pytest.mark.parametrize("nom", list(PAGES))
 def test_les_pages_de_gestion_sont_accessibles(live_server, page, csp_errors, lieu, nom):
     url_name, avec_lieu = PAGES[nom]
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, COORDINATRICE_LIEUX, totp=True)
     page.goto(live_server.url + reverse(url_name, args=[lieu.pk] if avec_lieu else []))
     assert page.locator("h1").count() == 1
     if nom in ("modifier", "creer"):
         page.locator("#carte-position.leaflet-container").wait_for()
-    screenshot(page, nom)
-    assert_accessible(page, csp_errors, f"la page « {nom} »")
+    assert_accessible(page, csp_errors, f"la page « {nom} »", capture=f"gestion-lieux-{nom}")
 
 
 def test_les_erreurs_du_formulaire_sont_accessibles(live_server, page, csp_errors, lieu):
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, COORDINATRICE_LIEUX, totp=True)
     page.goto(live_server.url + reverse("structures_gestion:creer"))
     page.locator("#id_code_postal").fill("2300")
     page.locator("#id_telephone").fill("12")
@@ -174,5 +119,4 @@ def test_les_erreurs_du_formulaire_sont_accessibles(live_server, page, csp_error
         .startswith("Numéro de téléphone invalide")
     )
     assert Lieu.objects.count() == 2
-    screenshot(page, "erreurs")
-    assert_accessible(page, csp_errors, "le formulaire avec des erreurs")
+    assert_accessible(page, csp_errors, "le formulaire avec des erreurs", capture="gestion-lieux-erreurs")

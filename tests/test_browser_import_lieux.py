@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from structures.models import Lieu
 from structures.tests.data import charger_communes, csv_bytes, ligne_exemple, ligne_gueret
-from tests.test_browser_accessibility import SCREENSHOTS
-from tests.test_browser_gestion_lieux import assert_accessible, csp_errors, lieu, log_in  # noqa: F401
+from tests.navigateur import COORDINATRICE_LIEUX, assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,10 +21,9 @@ def upload(page, tmp_path, name: str, content: bytes) -> None:
     page.wait_for_load_state()
 
 
-def test_import_parcours_accessible(page, live_server, lieu, csp_errors, tmp_path):  # noqa: F811
+def test_import_parcours_accessible(page, live_server, lieu, csp_errors, tmp_path):
     charger_communes()  # adds Reims, the official example's commune, to the small reference
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, COORDINATRICE_LIEUX, totp=True)
     before = Lieu.objects.count()
 
     page.goto(live_server.url + reverse("structures_import:televerser"))
@@ -36,14 +34,14 @@ def test_import_parcours_accessible(page, live_server, lieu, csp_errors, tmp_pat
     assert page.get_by_text("Confirmer l’import").count() == 0
     assert "hors du" in page.content()  # the place is in the Marne, outside the Creuse
     assert_accessible(page, csp_errors, "un aperçu avec des lignes refusées")
-    page.screenshot(path=str(SCREENSHOTS / "import-lieux-refus.png"), full_page=True)
+    screenshot(page, "import-lieux-refus")
 
     # A place in Guéret: previewed, then created on confirmation.
     upload_page = live_server.url + reverse("structures_import:televerser")
     page.goto(upload_page)
     upload(page, tmp_path, "creuse.csv", csv_bytes([ligne_gueret()]))
     assert_accessible(page, csp_errors, "un aperçu à confirmer")
-    page.screenshot(path=str(SCREENSHOTS / "import-lieux-apercu.png"), full_page=True)
+    screenshot(page, "import-lieux-apercu")
     assert Lieu.objects.count() == before
     page.get_by_role("button", name="Confirmer l’import").click()
     page.wait_for_load_state()

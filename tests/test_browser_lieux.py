@@ -16,7 +16,6 @@ import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -24,12 +23,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from territoires.tests.jeu_de_test import charger_jeu_de_test
-from tests.test_browser_accessibility import AXE, describe, run_axe
+from tests.navigateur import SCREENSHOTS, assert_no_axe_violation, screenshot, surveiller
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "var" / "screenshots"
 DEMARCHES = "Aide aux démarches administratives"
 MARQUEURS = "#carte .leaflet-marker-icon"  # single markers and clusters alike
 
@@ -44,15 +41,8 @@ def annuaire(transactional_db, settings):
 @pytest.fixture
 def navigateur(page):
     """The page, with axe injected before any script and CSP violations collected."""
-    erreurs = []
-
-    def on_console(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            erreurs.append(f"{message.text} @ {message.location}")
-
-    page.on("console", on_console)
+    erreurs = surveiller(page)
     page.on("pageerror", lambda exc: erreurs.append(f"erreur JavaScript : {exc}"))
-    page.add_init_script(path=str(AXE))
     page.set_viewport_size({"width": 1280, "height": 900})
     # No transitions: axe measures colours mid-fade otherwise (the map honours this setting too).
     page.emulate_media(reduced_motion="reduce")
@@ -61,14 +51,9 @@ def navigateur(page):
 
 
 def accessible(page, quoi: str) -> None:
-    violations = run_axe(page)
-    assert not violations, f"axe : {len(violations)} violation(s) sur {quoi} ({page.url})\n{describe(violations)}"
+    """Zero axe violation, no CSP violation and no JavaScript error."""
+    assert_no_axe_violation(page, quoi)
     assert not page.erreurs, f"erreurs sur {quoi} :\n" + "\n".join(page.erreurs)
-
-
-def capture(page, nom: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{nom}.png"), full_page=True)
 
 
 def carte_prete(page, selecteur: str = "#carte") -> None:
@@ -81,7 +66,7 @@ def test_un_nouveau_venu_trouve_un_lieu_pres_de_gueret(annuaire, live_server, na
     expect(page.locator("h1")).to_have_text("Trouver un lieu de médiation numérique")
     carte_prete(page)
     accessible(page, "la page de recherche")
-    capture(page, "lieux-recherche")
+    screenshot(page, "lieux-recherche")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Aller au contenu principal"
 
@@ -133,7 +118,7 @@ def test_un_nouveau_venu_trouve_un_lieu_pres_de_gueret(annuaire, live_server, na
     groupes = page.locator("#carte .ei-groupe")
     assert groupes.count() + page.locator("#carte img.leaflet-marker-icon").count() > 0
     accessible(page, "les résultats")
-    capture(page, "lieux-resultats")
+    screenshot(page, "lieux-resultats")
 
     # From the list to the map: « Situer sur la carte » opens the place's marker.
     premier = resultats.first.locator("h3").inner_text()
@@ -154,7 +139,7 @@ def test_un_nouveau_venu_trouve_un_lieu_pres_de_gueret(annuaire, live_server, na
     expect(resultats.first.locator(".ei-resultat__telephone")).to_be_visible()
     expect(resultats.first.locator(".ei-resultat__horaires")).to_be_visible()
     expect(page.locator(".ei-impression-seule")).to_be_visible()
-    capture(page, "lieux-impression")
+    screenshot(page, "lieux-impression")
     page.emulate_media(media="screen", reduced_motion="reduce")
 
     # The detail page.
@@ -166,7 +151,7 @@ def test_un_nouveau_venu_trouve_un_lieu_pres_de_gueret(annuaire, live_server, na
     carte_prete(page)
     assert page.locator("#carte .leaflet-marker-icon").count() == 1
     accessible(page, "la fiche d’un lieu")
-    capture(page, "lieux-fiche")
+    screenshot(page, "lieux-fiche")
 
 
 def test_sans_javascript_le_code_postal_puis_la_commune(annuaire, live_server, browser):
@@ -197,7 +182,7 @@ def test_la_carte_integrable_dans_un_autre_site(annuaire, live_server, navigateu
     assert page.locator(MARQUEURS).count() > 0
     expect(page.locator("h1")).to_contain_text("Lieux de médiation numérique en Creuse")
     accessible(page, "la carte intégrable")
-    capture(page, "lieux-carte-integrable")
+    screenshot(page, "lieux-carte-integrable")
 
     # Framed by another site: a page served on this machine by another server (so that
     # Chromium's private network protection does not step in). frame-ancestors * and no

@@ -14,8 +14,8 @@ from django.urls import reverse
 from beneficiaires.services import orientations as service
 from beneficiaires.tests.test_orientations_donnees import autre_personne, orientation, reseau
 from comptes.models import Role
-from comptes.tests.factories import PASSWORD, make_member
-from tests.test_browser_accessibility import AXE, SCREENSHOTS, describe, run_axe
+from comptes.tests.factories import make_member
+from tests.navigateur import assert_accessible, log_in_member, screenshot, surveiller
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,33 +34,14 @@ def r(transactional_db):
 
 def ouvrir(browser, base_url: str, membre):
     """A new browser context with `membre` logged in through the login form."""
-    context = browser.new_context()
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    erreurs = []
-    page.on(
-        "console",
-        lambda m: erreurs.append(m.text) if "Content Security Policy" in m.text or "Content-Security" in m.text else 0,
-    )
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name=login]").fill(membre.user.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_url(base_url + reverse("accueil"))
-    page.csp_erreurs = erreurs
+    page = browser.new_context().new_page()
+    page.csp_erreurs = surveiller(page)
+    log_in_member(page, base_url, membre)
     return page
 
 
 def accessible(page, quoi: str) -> None:
-    assert page.locator("h1").count() == 1, quoi
-    violations = run_axe(page)
-    assert not violations, f"axe : {len(violations)} violation(s) sur {quoi} ({page.url})\n{describe(violations)}"
-    assert not page.csp_erreurs, f"violations de la CSP sur {quoi} :\n" + "\n".join(page.csp_erreurs)
-
-
-def capture(page, nom: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"orientations-{nom}.png"), full_page=True)
+    assert_accessible(page, page.csp_erreurs, quoi, single_h1=True)
 
 
 def test_an_agent_orients_and_the_place_takes_charge(live_server, browser, r):
@@ -74,7 +55,7 @@ def test_an_agent_orients_and_the_place_takes_charge(live_server, browser, r):
     choix = agent.locator(".ei-choix-lieu__nom")
     assert choix.first.inner_text().startswith("Médiathèque du Fil — à 3,2 km")
     accessible(agent, "la page Orienter")
-    capture(agent, "orienter")
+    screenshot(agent, "orientations-orienter")
 
     # Changing the needs reloads the list (a GET form).
     agent.get_by_label("Suivre la scolarité des enfants (ENT)").check()
@@ -95,12 +76,12 @@ def test_an_agent_orients_and_the_place_takes_charge(live_server, browser, r):
     assert "est orienté·e vers « Médiathèque du Fil »" in agent.get_by_role("status").first.inner_text()
     assert agent.get_by_role("button", name="Imprimer la fiche").is_visible()
     accessible(agent, "la fiche d’orientation")
-    capture(agent, "fiche")
+    screenshot(agent, "orientations-fiche")
     agent.emulate_media(media="print")
     assert not agent.locator("header.ei-header").is_visible()
     assert not agent.get_by_role("button", name="Imprimer la fiche").is_visible()
     assert agent.get_by_role("heading", name="Fiche d’orientation vers Médiathèque du Fil").is_visible()
-    capture(agent, "fiche-imprimee")
+    screenshot(agent, "orientations-fiche-imprimee")
     agent.emulate_media(media="screen")
 
     # The médiatrice of the place: the orientation waits; she takes it in charge.
@@ -109,7 +90,7 @@ def test_an_agent_orients_and_the_place_takes_charge(live_server, browser, r):
     ligne = lieu.get_by_role("row", name=re.compile("Yvette Lachaud"))
     assert "Préfère être appelée le matin" in ligne.inner_text()
     accessible(lieu, "les orientations reçues")
-    capture(lieu, "recues")
+    screenshot(lieu, "orientations-recues")
     ligne.get_by_role("button", name="Prendre en charge Yvette Lachaud").click()
     lieu.wait_for_load_state()
     assert "Yvette Lachaud est pris·e en charge par votre lieu" in lieu.get_by_role("status").first.inner_text()
@@ -121,7 +102,7 @@ def test_an_agent_orients_and_the_place_takes_charge(live_server, browser, r):
     assert "Motif du refus : « Complet jusqu’en septembre »" in agent.locator("table").inner_text()
     assert "Sans réponse depuis plus de 8 jours" in agent.locator("table").inner_text()
     accessible(agent, "les orientations envoyées")
-    capture(agent, "envoyees")
+    screenshot(agent, "orientations-envoyees")
 
 
 def test_the_place_refuses_with_a_reason(live_server, browser, r):
@@ -136,7 +117,7 @@ def test_the_place_refuses_with_a_reason(live_server, browser, r):
     lieu.wait_for_load_state()
     assert lieu.get_by_label("Motif du refus").get_attribute("aria-invalid") == "true"
     accessible(lieu, "la page Refuser avec une erreur")
-    capture(lieu, "refuser")
+    screenshot(lieu, "orientations-refuser")
     lieu.get_by_label("Motif du refus").fill("Plus de place avant septembre : orientez vers la médiathèque")
     lieu.get_by_role("button", name="Refuser l’orientation").click()
     lieu.wait_for_url(base + reverse("beneficiaires:orientations_recues"))

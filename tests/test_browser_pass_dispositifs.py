@@ -6,21 +6,18 @@ The coordinatrice logs in through the real form, TOTP step included; the référ
 password only.
 """
 
-import time
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
-from comptes.mfa import current_totp_code
 from comptes.models import Role
-from comptes.tests.factories import PASSWORD, TOTP_SECRET, OrganismePrescripteurFactory, make_member
+from comptes.tests.factories import OrganismePrescripteurFactory, make_member
 from pass_numerique.services import dispositifs as services
 from pass_numerique.services.dotations import doter
 from pass_numerique.services.generation import generer
 from structures.tests.test_gestion_services import charger_departement, equipe, nouveau_lieu
-from tests.test_browser_accessibility import AXE, SCREENSHOTS, describe, run_axe
+from tests.navigateur import AXE, TELEPHONE, assert_accessible, log_in, run_axe, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,42 +62,9 @@ def monde(transactional_db):
     return {"dispositif": dispositif, "lieu": candidat, "ccas": ccas}
 
 
-@pytest.fixture
-def csp_errors(page):
-    errors = []
-
-    def on_console(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            errors.append(f"{message.text} @ {message.location}")
-
-    page.on("console", on_console)
-    page.add_init_script(path=str(AXE))
-    return errors
-
-
-def log_in(page, base_url: str, email: str, *, totp: bool) -> None:
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    if totp:
-        page.wait_for_url(f"**{reverse('mfa_authenticate')}")
-        period = getattr(settings, "MFA_TOTP_PERIOD", 30)
-        if period - time.time() % period < 3:
-            time.sleep(period - time.time() % period + 0.1)
-        page.locator("input[name=code]").fill(current_totp_code(TOTP_SECRET))
-        page.locator("input[name=code]").press("Enter")
-    page.wait_for_url(base_url + reverse("accueil"))
-
-
 def verifier(page, csp_errors, nom: str) -> None:
-    """One h1, a screenshot, no axe violation, no CSP violation."""
-    assert page.locator("h1").count() == 1, nom
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"pass-dispositifs-{nom}.png"), full_page=True)
-    violations = run_axe(page)
-    assert not violations, f"axe : {len(violations)} violation(s) sur {nom} ({page.url})\n{describe(violations)}"
-    assert not csp_errors, f"violations de la CSP sur {nom} :\n" + "\n".join(csp_errors)
+    """A screenshot, one h1, no axe violation, no CSP violation."""
+    assert_accessible(page, csp_errors, nom, capture=f"pass-dispositifs-{nom}", single_h1=True)
 
 
 def test_les_pages_du_coordinateur_sont_accessibles(live_server, page, csp_errors, monde):
@@ -177,15 +141,14 @@ def test_les_pages_du_stock_du_referent_sont_accessibles(live_server, page, csp_
 
 
 def test_sur_un_telephone_la_page_du_stock_reste_lisible(browser, live_server, monde):
-    contexte = browser.new_context(viewport={"width": 360, "height": 740})
+    contexte = browser.new_context(viewport=TELEPHONE)
     page = contexte.new_page()
     page.add_init_script(path=str(AXE))
     log_in(page, live_server.url, REFERENT, totp=False)
     page.goto(live_server.url + reverse("pass_dispositifs:stock"))
     largeur = page.evaluate("() => document.documentElement.scrollWidth")
     assert largeur <= 360, f"la page déborde : {largeur} px"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "pass-dispositifs-stock-telephone.png"), full_page=True)
+    screenshot(page, "pass-dispositifs-stock-telephone")
     assert not run_axe(page)
     assert Decimal(monde["dispositif"].valeur_faciale) == Decimal("10")
     contexte.close()

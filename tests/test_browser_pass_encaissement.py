@@ -6,24 +6,20 @@ and no Content-Security-Policy violation. Screenshots in var/screenshots/pass-en
 """
 
 import re
-import time
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
-from comptes.mfa import current_totp_code
 from comptes.models import Role
-from comptes.tests.factories import PASSWORD, TOTP_SECRET, make_member
+from comptes.tests.factories import make_member
 from pass_numerique.models import Cheque, Encaissement
 from pass_numerique.services.expiration import expirer
 from pass_numerique.tests.factories import cheques_remis
 from pass_numerique.tests.test_encaissement_donnees import dispositif_expire, monde
-from tests.test_browser_accessibility import AXE, SCREENSHOTS, describe, run_axe
+from tests.navigateur import assert_accessible, log_in, surveiller
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TELEPHONE = {"width": 360, "height": 740}
 EMAILS = {
     "mediateur": "mediatrice.pass@exemple.test",
     "responsable": "responsable.pass@exemple.test",
@@ -45,52 +41,12 @@ def m(transactional_db):
     return m
 
 
-@pytest.fixture
-def telephone(browser):
-    contexte = browser.new_context(viewport=TELEPHONE, is_mobile=True, has_touch=True, locale="fr-FR")
-    page = contexte.new_page()
-    yield page
-    contexte.close()
-
-
-def surveiller(page) -> list[str]:
-    erreurs = []
-    page.on(
-        "console",
-        lambda message: (
-            erreurs.append(message.text)
-            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-            else None
-        ),
-    )
-    page.add_init_script(path=str(AXE))
-    return erreurs
-
-
 def connecter(page, base: str, qui: str) -> None:
-    page.goto(base + reverse("account_login"))
-    page.locator("input[name=login]").fill(EMAILS[qui])
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    if qui == "coordinateur":
-        page.wait_for_url(f"**{reverse('mfa_authenticate')}")
-        periode = getattr(settings, "MFA_TOTP_PERIOD", 30)
-        if periode - time.time() % periode < 3:
-            time.sleep(periode - time.time() % periode + 0.1)
-        page.locator("input[name=code]").fill(current_totp_code(TOTP_SECRET))
-        page.locator("input[name=code]").press("Enter")
-    page.wait_for_url(base + reverse("accueil"))
+    log_in(page, base, EMAILS[qui], totp=qui == "coordinateur")
 
 
 def accessible(page, erreurs_csp, quoi: str, nom: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"pass-encaissement-{nom}.png"), full_page=True)
-    assert page.locator("h1").count() == 1, quoi
-    violations = run_axe(page)
-    assert not violations, f"axe : {len(violations)} violation(s) sur {quoi} ({page.url})\n{describe(violations)}"
-    assert not erreurs_csp, f"violations de la CSP sur {quoi} :\n" + "\n".join(erreurs_csp)
-    largeur = page.evaluate("document.documentElement.scrollWidth")
-    assert largeur <= page.viewport_size["width"], f"défilement horizontal sur {quoi} : {largeur} px"
+    assert_accessible(page, erreurs_csp, quoi, capture=f"pass-encaissement-{nom}", single_h1=True, fits_width=True)
 
 
 def taper_un_code(page, code: str) -> None:

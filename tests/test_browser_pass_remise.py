@@ -4,40 +4,21 @@ pages work at 360 px wide. Screenshots land in var/screenshots/pass-*.png, and t
 the booklet's PDF and of a bordereau's PDF are rendered to PNG next to them (pdftoppm), to look at.
 """
 
-import shutil
-import subprocess
-import time
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.mfa import current_totp_code
 from comptes.models import Role
-from comptes.tests.factories import PASSWORD, TOTP_SECRET, make_member
+from comptes.tests.factories import make_member
 from pass_numerique.services.iban import modifier_coordonnees
 from pass_numerique.services.remboursement import creer_bordereaux, valider_bordereau
 from pass_numerique.services.remise import remettre
 from pass_numerique.tests.test_remise_donnees import M1, dans, encaisser, monde
-from tests.test_browser_accessibility import AXE, SCREENSHOTS, describe, run_axe
+from tests.navigateur import TELEPHONE, assert_accessible, log_in_member, pdf_to_png, surveiller
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 IBAN = "FR7630006000011234567890189"
-
-
-@pytest.fixture
-def csp_errors(page):
-    errors = []
-
-    def on_console(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            errors.append(f"{message.text} @ {message.location}")
-
-    page.on("console", on_console)
-    page.add_init_script(path=str(AXE))
-    return errors
 
 
 @pytest.fixture
@@ -63,45 +44,18 @@ def _autre_personne(m):
     return BeneficiaireFactory(organisme=m.organisme, publics=["senior"], nom="Durand", prenom="Lucien")
 
 
-def log_in(page, base_url: str, membership) -> None:
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name=login]").fill(membership.user.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    if membership.role == Role.COORDINATEUR:
-        page.wait_for_url(f"**{reverse('mfa_authenticate')}")
-        period = getattr(settings, "MFA_TOTP_PERIOD", 30)
-        if period - time.time() % period < 3:
-            time.sleep(period - time.time() % period + 0.1)
-        page.locator("input[name=code]").fill(current_totp_code(TOTP_SECRET))
-        page.locator("input[name=code]").press("Enter")
-    page.wait_for_url(base_url + reverse("accueil"))
-
-
 def verifier(page, csp_errors, nom: str) -> None:
-    assert page.locator("h1").count() == 1, nom
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"pass-{nom}.png"), full_page=True)
-    violations = run_axe(page)
-    assert not violations, f"axe : {len(violations)} violation(s) sur {nom} ({page.url})\n{describe(violations)}"
-    assert not csp_errors, f"violations de la CSP sur {nom} :\n" + "\n".join(csp_errors)
+    assert_accessible(page, csp_errors, nom, capture=f"pass-{nom}", single_h1=True)
 
 
 def premiere_page_en_png(contenu: bytes, nom: str) -> None:
     assert contenu.startswith(b"%PDF")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    fichier = SCREENSHOTS / f"pass-{nom}.pdf"
-    fichier.write_bytes(contenu)
-    if shutil.which("pdftoppm"):
-        subprocess.run(
-            ["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(fichier), str(SCREENSHOTS / f"pass-{nom}")],
-            check=True,
-        )
+    pdf_to_png(contenu, f"pass-{nom}", dpi=70, last_page=2)
 
 
 def test_remise_par_un_agent(live_server, page, csp_errors, donnees):
     m = donnees
-    log_in(page, live_server.url, m.agent)
+    log_in_member(page, live_server.url, m.agent)
     page.goto(live_server.url + reverse("pass_remise:remettre", args=[m.beneficiaire.pk]))
     verifier(page, csp_errors, "remise-choisir")
 
@@ -128,7 +82,7 @@ def test_remise_par_un_agent(live_server, page, csp_errors, donnees):
 
 def test_pages_du_coordinateur(live_server, page, csp_errors, donnees):
     m = donnees
-    log_in(page, live_server.url, m.coordinateur)
+    log_in_member(page, live_server.url, m.coordinateur)
     pages = [
         ("remboursement-liste", reverse("pass_remboursement:liste")),
         ("remboursement-bordereau", reverse("pass_remboursement:detail", args=[m.bordereau.pk])),
@@ -172,7 +126,7 @@ def test_pages_du_coordinateur(live_server, page, csp_errors, donnees):
 def test_pages_du_lieu_sur_un_telephone(live_server, browser, donnees):
     m = donnees
     valider_bordereau(par=m.coordinateur, bordereau=m.bordereau)
-    contexte = browser.new_context(viewport={"width": 360, "height": 740})
+    contexte = browser.new_context(viewport=TELEPHONE)
     for membre, pages in (
         (
             m.mediateur,
@@ -193,12 +147,8 @@ def test_pages_du_lieu_sur_un_telephone(live_server, browser, donnees):
         ),
     ):
         page = contexte.new_page()
-        erreurs = []
-        page.on(
-            "console", lambda message, e=erreurs: "Content Security Policy" in message.text and e.append(message.text)
-        )
-        page.add_init_script(path=str(AXE))
-        log_in(page, live_server.url, membre)
+        erreurs = surveiller(page)
+        log_in_member(page, live_server.url, membre)
         for nom, url in pages:
             page.goto(live_server.url + url)
             # Nothing wider than the screen (tables scroll inside their own box).

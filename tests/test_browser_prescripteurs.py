@@ -7,20 +7,16 @@ The coordinator is a factory user logged in through the real form, TOTP step inc
 Screenshots land in var/screenshots/prescripteurs-*.png.
 """
 
-import time
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from comptes.mfa import current_totp_code
 from comptes.models import Organisation, Role
-from comptes.tests.factories import PASSWORD, TOTP_SECRET, OrganismePrescripteurFactory, make_member
+from comptes.tests.factories import OrganismePrescripteurFactory, make_member
 from prescripteurs.models import OrganismePrescripteur
 from territoires.models import Commune, Departement
 from territoires.tests.jeu_de_test import charger_jeu_de_test
-from tests.test_browser_accessibility import AXE, SCREENSHOTS, describe, run_axe
+from tests.navigateur import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,48 +48,8 @@ def organisme(transactional_db) -> OrganismePrescripteur:
     return organisme
 
 
-@pytest.fixture
-def csp_errors(page):
-    errors = []
-
-    def on_console(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            errors.append(f"{message.text} @ {message.location}")
-
-    page.on("console", on_console)
-    page.add_init_script(path=str(AXE))
-    return errors
-
-
-def log_in(page, base_url: str, email: str = COORDINATRICE) -> None:
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    if email == COORDINATRICE:
-        page.wait_for_url(f"**{reverse('mfa_authenticate')}")
-        period = getattr(settings, "MFA_TOTP_PERIOD", 30)
-        if period - time.time() % period < 3:
-            time.sleep(period - time.time() % period + 0.1)
-        page.locator("input[name=code]").fill(current_totp_code(TOTP_SECRET))
-        page.locator("input[name=code]").press("Enter")
-    page.wait_for_url(base_url + reverse("accueil"))
-
-
-def assert_accessible(page, csp_errors, what: str) -> None:
-    assert page.locator("h1").count() == 1, what
-    violations = run_axe(page)
-    assert not violations, f"axe : {len(violations)} violation(s) sur {what} ({page.url})\n{describe(violations)}"
-    assert not csp_errors, f"violations de la CSP sur {what} :\n" + "\n".join(csp_errors)
-
-
-def screenshot(page, nom: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"prescripteurs-{nom}.png"), full_page=True)
-
-
 def test_creer_un_organisme_puis_inviter_son_referent(live_server, page, csp_errors, organisme):
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, COORDINATRICE, totp=True)
     page.goto(live_server.url + reverse("prescripteurs:creer"))
     page.get_by_label("Nom de l’organisme").fill("CCAS de Guéret")
     page.get_by_label("Type d’organisme").select_option("ccas")
@@ -113,8 +69,7 @@ def test_creer_un_organisme_puis_inviter_son_referent(live_server, page, csp_err
     assert "Invitez maintenant son ou sa référent·e" in page.get_by_role("status").first.inner_text()
     assert page.get_by_label("Rôle").input_value() == "referent"
     assert (cree.commune.code_insee, cree.code_postal, cree.telephone) == ("23096", "23000", "+33536490101")
-    screenshot(page, "inviter")
-    assert_accessible(page, csp_errors, "l’invitation du référent")
+    assert_accessible(page, csp_errors, "l’invitation du référent", capture="prescripteurs-inviter", single_h1=True)
 
 
 PAGES = {
@@ -129,18 +84,17 @@ PAGES = {
 @pytest.mark.parametrize("nom", list(PAGES))
 def test_les_pages_sont_accessibles(live_server, page, csp_errors, organisme, nom):
     url_name, avec_organisme = PAGES[nom]
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, COORDINATRICE, totp=True)
     url = live_server.url + reverse(url_name, args=[organisme.pk] if avec_organisme else [])
     page.goto(url + ("?statut=fermes" if nom == "liste-fermes" else ""))
-    screenshot(page, nom)
-    assert_accessible(page, csp_errors, f"la page « {nom} »")
+    assert_accessible(page, csp_errors, f"la page « {nom} »", capture=f"prescripteurs-{nom}", single_h1=True)
 
 
 def test_le_referent_modifie_sa_fiche(live_server, page, csp_errors, organisme):
     log_in(page, live_server.url, REFERENTE)
     page.goto(live_server.url + reverse("prescripteurs:modifier", args=[organisme.pk]))
     assert page.get_by_role("link", name="Fermer cet organisme").count() == 0
-    assert_accessible(page, csp_errors, "la fiche vue par la référente")
+    assert_accessible(page, csp_errors, "la fiche vue par la référente", single_h1=True)
     page.get_by_label("Adresse e-mail de contact").fill("accueil@mission-locale.example")
     page.get_by_role("button", name="Enregistrer les modifications").click()
     assert "Modifications enregistrées (adresse e-mail de contact)." in page.get_by_role("status").first.inner_text()
@@ -149,7 +103,7 @@ def test_le_referent_modifie_sa_fiche(live_server, page, csp_errors, organisme):
 
 
 def test_les_erreurs_du_formulaire_sont_accessibles(live_server, page, csp_errors, organisme):
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, COORDINATRICE, totp=True)
     page.goto(live_server.url + reverse("prescripteurs:creer"))
     page.get_by_label("SIRET").fill("123")
     page.get_by_role("combobox", name="Commune").fill("Atlantide")
@@ -164,5 +118,6 @@ def test_les_erreurs_du_formulaire_sont_accessibles(live_server, page, csp_error
     assert page.locator(f"#{erreurs}").inner_text().startswith("Un SIRET compte 14 chiffres")
     assert page.get_by_role("combobox", name="Commune").get_attribute("aria-invalid") == "true"
     assert OrganismePrescripteur.objects.count() == 3
-    screenshot(page, "erreurs")
-    assert_accessible(page, csp_errors, "le formulaire avec des erreurs")
+    assert_accessible(
+        page, csp_errors, "le formulaire avec des erreurs", capture="prescripteurs-erreurs", single_h1=True
+    )

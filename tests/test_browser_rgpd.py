@@ -8,40 +8,23 @@ Screenshots land in var/screenshots/rgpd-*.png.
 
 import datetime
 import io
-import time
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
 from beneficiaires.models import Beneficiaire
 from beneficiaires.services import fiches, fusion
 from beneficiaires.tests.factories import BeneficiaireFactory, OrientationFactory, agent_qui_suit
-from comptes.mfa import current_totp_code
 from comptes.models import Role
-from comptes.tests.factories import PASSWORD, TOTP_SECRET, make_member
+from comptes.tests.factories import make_member
 from journal.models import Action, Evenement
-from tests.test_browser_accessibility import AXE, SCREENSHOTS, assert_accessible
+from tests.navigateur import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "coordinatrice.rgpd@exemple.test"
 NE_LE = datetime.date(1972, 8, 14)
-
-
-@pytest.fixture
-def csp_errors(page):
-    """Content-Security-Policy violations reported in the console, for the whole test."""
-    errors = []
-
-    def on_console(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            errors.append(f"{message.text} @ {message.location}")
-
-    page.on("console", on_console)
-    page.add_init_script(path=str(AXE))
-    return errors
 
 
 @pytest.fixture
@@ -64,28 +47,9 @@ def monde(transactional_db) -> dict:
     return {"conservee": conservee, "doublon": doublon, "ancienne": ancienne, "coordination": coordination}
 
 
-def log_in(page, base_url: str) -> None:
-    page.goto(base_url + reverse("account_login"))
-    page.locator("input[name=login]").fill(EMAIL)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    page.wait_for_url(f"**{reverse('mfa_authenticate')}")
-    period = getattr(settings, "MFA_TOTP_PERIOD", 30)
-    if period - time.time() % period < 3:
-        time.sleep(period - time.time() % period + 0.1)
-    page.locator("input[name=code]").fill(current_totp_code(TOTP_SECRET))
-    page.locator("input[name=code]").press("Enter")
-    page.wait_for_url(base_url + reverse("accueil"))
-
-
-def screenshot(page, nom: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"rgpd-{nom}.png"), full_page=True)
-
-
 def test_journal_des_acces(live_server, page, csp_errors, monde):
     conservee, ancienne = monde["conservee"], monde["ancienne"]
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, EMAIL, totp=True)
     page.goto(live_server.url + reverse("beneficiaires:fiche", args=[conservee.pk]))
     page.get_by_role("link", name="Journal des accès").click()
     assert page.locator("h1").inner_text() == f"Journal des accès à la fiche {conservee.pseudonyme}"
@@ -93,8 +57,7 @@ def test_journal_des_acces(live_server, page, csp_errors, monde):
     assert "Vue : Page de la personne" in tableau.inner_text()
     assert f"Ancienne fiche {ancienne.pseudonyme}" in tableau.inner_text()
     assert "Fournier" not in page.locator("main").inner_text()
-    screenshot(page, "journal-acces")
-    assert_accessible(page, csp_errors, "le journal des accès")
+    assert_accessible(page, csp_errors, "le journal des accès", capture="rgpd-journal-acces")
 
     page.get_by_label("Entrées affichées").select_option("lectures")
     page.get_by_role("button", name="Filtrer").click()
@@ -104,7 +67,7 @@ def test_journal_des_acces(live_server, page, csp_errors, monde):
 
 def test_fusionner_deux_fiches(live_server, page, csp_errors, monde):
     conservee, doublon = monde["conservee"], monde["doublon"]
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, EMAIL, totp=True)
     page.goto(live_server.url + reverse("beneficiaires:fusionner", args=[conservee.pk]))
     # Without a search: the records that look alike (same birth date or name).
     assert doublon.pseudonyme in page.get_by_role("table").inner_text()
@@ -113,13 +76,11 @@ def test_fusionner_deux_fiches(live_server, page, csp_errors, monde):
     page.get_by_label("Nom et prénom, ou référence de l’autre fiche").fill("fourier élodie")
     page.get_by_role("button", name="Chercher").click()
     assert "1 fiche correspondant à « fourier élodie »" in page.get_by_role("table").inner_text()
-    screenshot(page, "fusion-recherche")
-    assert_accessible(page, csp_errors, "la recherche de l’autre fiche")
+    assert_accessible(page, csp_errors, "la recherche de l’autre fiche", capture="rgpd-fusion-recherche")
 
     page.get_by_role("link", name=f"Comparer la fiche {doublon.pseudonyme}").click()
     assert page.locator("h1").inner_text() == f"Fusionner les fiches {conservee.pseudonyme} et {doublon.pseudonyme} ?"
-    screenshot(page, "fusion-comparaison")
-    assert_accessible(page, csp_errors, "la comparaison des deux fiches")
+    assert_accessible(page, csp_errors, "la comparaison des deux fiches", capture="rgpd-fusion-comparaison")
 
     page.get_by_role("button", name="Fusionner les deux fiches").click()
     page.get_by_role("alert").first.wait_for()
@@ -128,8 +89,7 @@ def test_fusionner_deux_fiches(live_server, page, csp_errors, monde):
     assert "Rien n’a été fait" in page.get_by_role("alert").first.inner_text()
     erreur = page.locator(f"#{case.get_attribute('aria-describedby')}").inner_text()
     assert erreur == "Cochez la case pour confirmer la fusion : elle ne peut pas être annulée."
-    screenshot(page, "fusion-erreur")
-    assert_accessible(page, csp_errors, "la confirmation de fusion avec une erreur")
+    assert_accessible(page, csp_errors, "la confirmation de fusion avec une erreur", capture="rgpd-fusion-erreur")
     doublon.refresh_from_db()
     assert not doublon.est_fusionne
 
@@ -144,7 +104,7 @@ def test_fusionner_deux_fiches(live_server, page, csp_errors, monde):
 
 def test_telecharger_le_pdf_du_droit_d_acces(live_server, page, csp_errors, monde):
     conservee = monde["conservee"]
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, EMAIL, totp=True)
     page.goto(live_server.url + reverse("beneficiaires:fiche", args=[conservee.pk]))
     with page.expect_download() as attente:
         page.get_by_role("link", name="Exporter ses données (PDF)").click()
@@ -164,12 +124,11 @@ def test_telecharger_le_pdf_du_droit_d_acces(live_server, page, csp_errors, mond
 
 def test_anonymiser_une_fiche(live_server, page, csp_errors, monde):
     conservee = monde["conservee"]
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, EMAIL, totp=True)
     page.goto(live_server.url + reverse("beneficiaires:fiche", args=[conservee.pk]))
     page.get_by_role("link", name="Anonymiser la fiche").click()
     assert page.locator("h1").inner_text() == "Anonymiser la fiche de Élodie Fournier ?"
-    screenshot(page, "anonymiser")
-    assert_accessible(page, csp_errors, "la confirmation d’anonymisation")
+    assert_accessible(page, csp_errors, "la confirmation d’anonymisation", capture="rgpd-anonymiser")
 
     page.get_by_role("button", name="Anonymiser la fiche").click()
     page.get_by_role("alert").first.wait_for()
@@ -181,7 +140,6 @@ def test_anonymiser_une_fiche(live_server, page, csp_errors, monde):
     page.wait_for_url(live_server.url + reverse("beneficiaires:fiche", args=[conservee.pk]))
     assert page.locator("h1").inner_text() == "Personne anonymisée"
     assert "Fournier" not in page.locator("main").inner_text()
-    screenshot(page, "anonymisee")
-    assert_accessible(page, csp_errors, "la fiche anonymisée")
+    assert_accessible(page, csp_errors, "la fiche anonymisée", capture="rgpd-anonymisee")
     conservee.refresh_from_db()
     assert conservee.est_anonymise and conservee.nom == ""

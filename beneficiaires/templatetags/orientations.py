@@ -3,7 +3,7 @@
 
 from django import template
 
-from structures.views.public import telephone_lisible
+from structures.standard import telephone_lisible
 
 from .. import rules
 from ..diagnostic import Besoin

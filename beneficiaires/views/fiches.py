@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from comptes.access import membership_required, role_required
 from comptes.models import Role
 from einclusion.formulaires import ajouter_erreurs_du_service, donnees_postees
+from structures.standard import telephone_lisible
 
 from .. import rules
 from ..diagnostic import Besoin, NiveauAutonomie
@@ -21,7 +22,6 @@ from ..forms import (
     BeneficiaireForm,
     FiltresForm,
     RattachementForm,
-    telephone_lisible,
 )
 from ..fse import CHAMPS_FSE
 from ..models import Beneficiaire, Orientation, Public

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from comptes.access import role_required
 from comptes.models import Role
 from einclusion.formulaires import ajouter_erreurs_du_service, donnees_postees
-from structures.views.public import lignes_horaires, telephone_lisible, url_du_lieu
+from structures.horaires import lignes_horaires
+from structures.standard import telephone_lisible
+from structures.views.public import url_du_lieu
 
 from .. import rules, selectors
 from ..diagnostic import Besoin

@@ -44,7 +44,7 @@ def test_la_page_est_faite_pour_le_telephone(login, m):
     assert 'aria-describedby="id_code_aide"' in champ
     assert ">Encaisser</button>" in html
     assert "data-scanner hidden" in html  # shown by the script only with BarcodeDetector and a camera
-    assert re.search(r'<script nonce="[^"]+" src="/static/js/encaissement\.js"', html)
+    assert re.search(r'<script nonce="[^"]+" src="/static/js/scanner-qr\.js"', html)
     assert "style=" not in html
     assert f"« {m.dispositif.nom} »" in html and "Chèques acceptés ici" in html
     assert "Aucun chèque encaissé depuis 24 heures." in html

@@ -2,7 +2,8 @@
 
 import pytest
 
-from prescripteurs.forms import FermetureForm, OrganismeForm, telephone_lisible
+from prescripteurs.forms import FermetureForm, OrganismeForm
+from structures.standard import telephone_lisible
 
 from .conftest import SIRET, saisie
 

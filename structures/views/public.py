@@ -21,7 +21,7 @@ from territoires.models import Departement
 from territoires.selectors import rechercher_communes
 
 from ..filtres import PARAMETRES_MULTIPLES
-from ..horaires import HorairesInvalides, horaires_en_francais
+from ..horaires import lignes_horaires
 from ..selectors import (
     LIBELLES_FILTRES,
     RAYONS_KM,
@@ -30,7 +30,7 @@ from ..selectors import (
     lieu_public,
     rechercher_lieux,
 )
-from ..standard import typologies, vocabularies
+from ..standard import telephone_lisible, typologies, vocabularies
 
 PAR_PAGE = 20
 NB_SUGGESTIONS = 8
@@ -45,25 +45,6 @@ TITRE_IFRAME = "Carte des lieux de médiation numérique"
 def url_du_lieu(lieu) -> str:
     """The public page of a place (the GeoJSON's `url` property)."""
     return reverse("structures_public:lieu", kwargs={"ref": lieu.identifiant})
-
-
-def telephone_lisible(numero: str) -> str:
-    """'+33555123456' → '05 55 12 34 56'; other numbers are shown as stored."""
-    if numero.startswith("+33") and len(numero) == 12 and numero[3:].isdigit():
-        chiffres = "0" + numero[3:]
-        return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
-    return numero
-
-
-def lignes_horaires(texte: str) -> tuple[list[str], bool]:
-    """(lines in plain French, understood?) for an OpenStreetMap opening_hours string."""
-    texte = (texte or "").strip()
-    if not texte:
-        return [], True
-    try:
-        return horaires_en_francais(texte), True
-    except HorairesInvalides:
-        return [texte], False
 
 
 def _preparer(lieu, *, distance: bool = False) -> None:
