@@ -13,7 +13,7 @@ from structures.selectors import lieux_autour
 
 from . import identite, rules
 from .diagnostic import services_pour
-from .models import Beneficiaire, Orientation, Suivi
+from .models import Accueil, Beneficiaire, Orientation, Suivi
 from .models.orientation import DELAI_SANS_REPONSE
 
 RAYON_ORIENTATION_KM = 60
@@ -32,7 +32,8 @@ def beneficiaires_visibles(par: Membership | None) -> QuerySet[Beneficiaire]:
         return qs.filter(Exists(suivi), anonymise_le__isnull=True)
     if rules.est_d_un_lieu(par):
         oriente = Orientation.objects.filter(beneficiaire=OuterRef("pk"), lieu_id=par.organisation_id)
-        return qs.filter(Exists(oriente), anonymise_le__isnull=True)
+        accueilli = Accueil.objects.filter(beneficiaire=OuterRef("pk"), lieu_id=par.organisation_id)
+        return qs.filter(Exists(oriente) | Exists(accueilli), anonymise_le__isnull=True)
     return qs.none()
 
 

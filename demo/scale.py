@@ -35,9 +35,11 @@ the age, needs — their Suivi rows (12 % followed by a second organisme), and o
 the département's places in the three statuses. A few percent are anonymised, as the retention
 rule would have done. The derived fields (`cle_doublon`, `texte_recherche`, `pseudonyme`,
 `age_a_l_entree`, `zone_rurale`) are computed as the services compute them.
+
+Then the workshops and their attendance rows (demo/scale_ateliers.py). Bulk helpers (weighted
+draws, rows by COPY or executemany): demo/insertion.py.
 """
 
-import bisect
 import csv
 import datetime
 import itertools
@@ -47,7 +49,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -65,12 +67,13 @@ from beneficiaires.models import Beneficiaire, Orientation, Public, Suivi
 from beneficiaires.models.orientation import DELAI_SANS_REPONSE
 from comptes.models import Membership, Organisation, Role, User
 from prescripteurs.models import OrganismePrescripteur, TypeOrganisme
-from structures.fields import PipeListField, encode
 from structures.models import Lieu, SourcePosition
 from structures.signals import invalider_cache_lieux
 from structures.standard import vocabularies
 from territoires.models import Commune, Departement
 from territoires.referentiel import DOSSIER_PAR_DEFAUT
+
+from .insertion import LOT, Table, Tirage
 
 PREFIXE = "scale-"
 SOURCE = "seed_scale"
@@ -392,7 +395,6 @@ ORGANISMES_MAX = 40
 PERSONNES_PAR_AGENT = 250
 AGENTS_MAX = 20
 PART_SECOND_SUIVI = 0.12
-LOT = 2000
 
 
 def domaine(profil: str) -> str:
@@ -440,23 +442,9 @@ class BilanPersonnes:
     secondes: float = 0.0
 
 
-class _Tirage:
-    """Weighted draws from cumulative weights computed once (`random.choices` sums them each call)."""
-
-    def __init__(self, couples):
-        couples = list(couples)
-        self.valeurs = [v for v, _ in couples]
-        self.cumul = list(itertools.accumulate(p for _, p in couples))
-        self.total = self.cumul[-1]
-        self.dernier = len(self.valeurs) - 1
-
-    def __call__(self, hasard: random.Random):
-        return self.valeurs[min(bisect.bisect(self.cumul, hasard.random() * self.total), self.dernier)]
-
-
 # Surnames with rough frequencies (Martin first), some with accents, particles and apostrophes
 # so that the normalised search text has work to do.
-NOMS = _Tirage([
+NOMS = Tirage([
     ("Martin", 30), ("Bernard", 17), ("Thomas", 15), ("Petit", 14), ("Robert", 14), ("Richard", 13),
     ("Durand", 13), ("Dubois", 13), ("Moreau", 12), ("Laurent", 12), ("Simon", 11), ("Michel", 11),
     ("Lefèvre", 10), ("Leroy", 10), ("Roux", 9), ("David", 9), ("Bertrand", 9), ("Morel", 9),
@@ -495,27 +483,27 @@ _PRENOMS = {
     ("apres", "homme"): "Thomas Kévin Maxime Alexandre Julien Quentin Lucas Hugo Théo Nathan Enzo Mathis "
     "Yanis Rayan Adam Mehdi Anthony Dylan Florian Romain",
 }
-PRENOMS = {cle: _Tirage((p, 1) for p in valeur.split()) for cle, valeur in _PRENOMS.items()}
+PRENOMS = {cle: Tirage((p, 1) for p in valeur.split()) for cle, valeur in _PRENOMS.items()}
 
 # (minimum age, maximum age, weight): seniors are the largest public of digital inclusion.
-AGES = _Tirage([((18, 25), 12), ((26, 44), 20), ((45, 59), 20), ((60, 74), 28), ((75, 95), 20)])
-SEXES = _Tirage([(Sexe.FEMME, 57), (Sexe.HOMME, 39), (Sexe.NON_BINAIRE, 0.5), (Sexe.NSP, 3.5)])
+AGES = Tirage([((18, 25), 12), ((26, 44), 20), ((45, 59), 20), ((60, 74), 28), ((75, 95), 20)])
+SEXES = Tirage([(Sexe.FEMME, 57), (Sexe.HOMME, 39), (Sexe.NON_BINAIRE, 0.5), (Sexe.NSP, 3.5)])
 EMPLOI = {
-    "jeune": _Tirage([(SituationEmploi.CHOMEUR, 40), (SituationEmploi.CHOMEUR_LONGUE_DUREE, 15),
+    "jeune": Tirage([(SituationEmploi.CHOMEUR, 40), (SituationEmploi.CHOMEUR_LONGUE_DUREE, 15),
                       (SituationEmploi.INACTIF, 20), (SituationEmploi.EN_EMPLOI, 18), (SituationEmploi.NSP, 7)]),
-    "actif": _Tirage([(SituationEmploi.CHOMEUR, 22), (SituationEmploi.CHOMEUR_LONGUE_DUREE, 25),
+    "actif": Tirage([(SituationEmploi.CHOMEUR, 22), (SituationEmploi.CHOMEUR_LONGUE_DUREE, 25),
                       (SituationEmploi.INACTIF, 18), (SituationEmploi.EN_EMPLOI, 28), (SituationEmploi.NSP, 7)]),
-    "retraite": _Tirage([(SituationEmploi.INACTIF, 88), (SituationEmploi.EN_EMPLOI, 4), (SituationEmploi.NSP, 8)]),
+    "retraite": Tirage([(SituationEmploi.INACTIF, 88), (SituationEmploi.EN_EMPLOI, 4), (SituationEmploi.NSP, 8)]),
 }  # fmt: skip
 ETUDES = {
-    "senior": _Tirage([(NiveauEtudes.CITE_0_2, 55), (NiveauEtudes.CITE_3_4, 28), (NiveauEtudes.CITE_5_8, 8),
+    "senior": Tirage([(NiveauEtudes.CITE_0_2, 55), (NiveauEtudes.CITE_3_4, 28), (NiveauEtudes.CITE_5_8, 8),
                        (NiveauEtudes.NSP, 9)]),
-    "autre": _Tirage([(NiveauEtudes.CITE_0_2, 35), (NiveauEtudes.CITE_3_4, 42), (NiveauEtudes.CITE_5_8, 15),
+    "autre": Tirage([(NiveauEtudes.CITE_0_2, 35), (NiveauEtudes.CITE_3_4, 42), (NiveauEtudes.CITE_5_8, 15),
                       (NiveauEtudes.NSP, 8)]),
 }  # fmt: skip
 # Yes / no / « ne souhaite pas répondre », per question.
 OUI_NON = {
-    champ: _Tirage([(Reponse.OUI, oui), (Reponse.NON, 100 - oui - nsp), (Reponse.NSP, nsp)])
+    champ: Tirage([(Reponse.OUI, oui), (Reponse.NON, 100 - oui - nsp), (Reponse.NSP, nsp)])
     for champ, oui, nsp in (
         ("handicap", 12, 6),
         ("pays_tiers", 8, 5),
@@ -528,8 +516,8 @@ BESOINS = [
     (Besoin.ORDINATEUR, 30), (Besoin.SMARTPHONE, 45), (Besoin.EMAIL, 35), (Besoin.DEMARCHES, 60),
     (Besoin.VISIO, 15), (Besoin.SCOLARITE, 8), (Besoin.EMPLOI, 12), (Besoin.SECURITE, 20), (Besoin.EQUIPEMENT, 15),
 ]  # fmt: skip
-NOMBRE_DE_BESOINS = _Tirage([(1, 35), (2, 35), (3, 20), (4, 10)])
-AUTONOMIE = _Tirage([(1, 18), (2, 35), (3, 35), (4, 7), (None, 5)])
+NOMBRE_DE_BESOINS = Tirage([(1, 35), (2, 35), (3, 20), (4, 10)])
+AUTONOMIE = Tirage([(1, 18), (2, 35), (3, 35), (4, 7), (None, 5)])
 NOTES = [
     "Préfère être appelée le matin.",
     "Vient avec sa fille pour les démarches.",
@@ -549,10 +537,10 @@ MOTIFS_REFUS = [
     "Injoignable après trois appels.",
     "Le besoin ne correspond pas à nos ateliers.",
 ]
-_STATUTS_RECENTS = _Tirage(  # younger than DELAI_SANS_REPONSE
+_STATUTS_RECENTS = Tirage(  # younger than DELAI_SANS_REPONSE
     [(Orientation.Statut.A_CONTACTER, 70), (Orientation.Statut.PRIS_EN_CHARGE, 25), (Orientation.Statut.REFUSEE, 5)]
 )
-_STATUTS_ANCIENS = _Tirage(  # the 8 % still « à contacter » are the ones flagged without an answer
+_STATUTS_ANCIENS = Tirage(  # the 8 % still « à contacter » are the ones flagged without an answer
     [(Orientation.Statut.PRIS_EN_CHARGE, 78), (Orientation.Statut.REFUSEE, 14), (Orientation.Statut.A_CONTACTER, 8)]
 )
 ORDRE_BESOINS = {b: i for i, b in enumerate(Besoin.values)}
@@ -567,7 +555,7 @@ PREMIERS_ORGANISMES = [
     (TypeOrganisme.MISSION_LOCALE, "Mission locale {de}"),
     (TypeOrganisme.CAF, "CAF — accueil {de}"),
 ]
-AUTRES_ORGANISMES = _Tirage([
+AUTRES_ORGANISMES = Tirage([
     ((TypeOrganisme.CCAS, "CCAS {de}"), 25), ((TypeOrganisme.MAIRIE, "Mairie {de}"), 10),
     ((TypeOrganisme.ASSOCIATION, "Association Solidarité numérique {de}"), 15),
     ((TypeOrganisme.FRANCE_SERVICES, "France Services {de}"), 12), ((TypeOrganisme.CIAS, "CIAS {de}"), 6),
@@ -617,7 +605,7 @@ def _pseudonyme(ctx: _Contexte) -> str:
 def _organismes(ctx: _Contexte, departement: Departement, communes: list[tuple], nombre: int) -> list:
     hasard = ctx.hasard
     par_population = sorted(communes, key=lambda c: -c[4])
-    tirage_commune = _Tirage((c, max(c[4], 1)) for c in communes)
+    tirage_commune = Tirage((c, max(c[4], 1)) for c in communes)
     noms: set[str] = set()
     organismes = []
     for rang in range(nombre):
@@ -673,55 +661,6 @@ def _agents(ctx: _Contexte, organismes: list, suivis_par_organisme: list[int]) -
             )
         equipes.append(equipe)
     return equipes
-
-
-class _Table:
-    """Rows of one model inserted with COPY on PostgreSQL, elsewhere with one prepared INSERT
-    run by executemany: no model instances and no per-batch SQL compilation (Django's
-    bulk_create spends most of its time there, and SQLite caps it at 999 parameters, ~28
-    people, per statement). A row is a dict of attnames; missing columns take the field's
-    default; dates and datetimes go through the backend's adapters and lists through the
-    PipeListField encoding (what get_db_prep_save does), other values are passed as they are."""
-
-    def __init__(self, modele):
-        self.modele = modele
-        self.champs = [f for f in modele._meta.concrete_fields if not f.primary_key]
-        ops = connection.ops
-        # What get_db_prep_save does for these fields, bound once (it costs per value otherwise).
-        self.defauts = [(f.attname, f.get_default, _conversion(f, ops)) for f in self.champs]
-        qn = ops.quote_name
-        table, colonnes = qn(modele._meta.db_table), ", ".join(qn(f.column) for f in self.champs)
-        # Quoted names from the model, no input.
-        self.sql = f"INSERT INTO {table} ({colonnes}) VALUES ({', '.join(['%s'] * len(self.champs))})"  # noqa: S608
-        self.copy = f"COPY {table} ({colonnes}) FROM STDIN"
-
-    def valeurs(self, ligne: dict) -> list:
-        resultat = []
-        for attname, defaut, conversion in self.defauts:
-            valeur = ligne[attname] if attname in ligne else defaut()
-            resultat.append(conversion(valeur) if conversion is not None and valeur is not None else valeur)
-        return resultat
-
-    def inserer(self, lignes: list[dict]) -> None:
-        with connection.cursor() as curseur:
-            if connection.vendor == "postgresql":
-                # COPY: one statement for all the rows (twice as fast as executemany here).
-                with curseur.cursor.copy(self.copy) as copie:
-                    for ligne in lignes:
-                        copie.write_row(self.valeurs(ligne))
-                return
-            for debut in range(0, len(lignes), LOT):
-                curseur.executemany(self.sql, [self.valeurs(ligne) for ligne in lignes[debut : debut + LOT]])
-
-
-def _conversion(champ, ops):
-    if isinstance(champ, models.DateTimeField):
-        return ops.adapt_datetimefield_value
-    if isinstance(champ, models.DateField):
-        return ops.adapt_datefield_value
-    if isinstance(champ, PipeListField):
-        return encode
-    return None
 
 
 def _personne(ctx: _Contexte, departement: Departement, commune: tuple, cles: set) -> dict:
@@ -871,7 +810,7 @@ def _departement_de_personnes(ctx, departement, communes, nombre, lieux, lieux_p
     bilan = ctx.bilan
     nb_organismes = max(2, min(ORGANISMES_MAX, round(nombre / PERSONNES_PAR_ORGANISME)))
     # Who follows whom: 1/rank^1.3, so the first organisme follows about a third of the people.
-    tirage_organisme = _Tirage((i, 1 / (i + 1) ** 1.3) for i in range(nb_organismes))
+    tirage_organisme = Tirage((i, 1 / (i + 1) ** 1.3) for i in range(nb_organismes))
     principaux = [tirage_organisme(hasard) for _ in range(nombre)]
     seconds = [(tirage_organisme(hasard) if hasard.random() < PART_SECOND_SUIVI else None) for _ in range(nombre)]
     seconds = [j if j != i else None for i, j in zip(principaux, seconds, strict=True)]
@@ -910,7 +849,7 @@ def _departement_de_personnes(ctx, departement, communes, nombre, lieux, lieux_p
         .exclude(cle_doublon="")
         .values_list("cle_doublon", flat=True)
     )
-    tirage_commune = _Tirage((c, max(c[4], 1)) for c in communes)
+    tirage_commune = Tirage((c, max(c[4], 1)) for c in communes)
     personnes, suivis, orientations = [], [], []
     limite = ctx.maintenant
     for i, j in zip(principaux, seconds, strict=True):
@@ -938,7 +877,7 @@ def _departement_de_personnes(ctx, departement, communes, nombre, lieux, lieux_p
         agent = hasard.choice(equipes[i])
         orientations.extend(_orientations(ctx, personne, organismes[i].pk, agent, lieux, lieux_par_commune))
         personnes.append(personne)
-    _Table(Beneficiaire).inserer(personnes)
+    Table(Beneficiaire).inserer(personnes)
     # Their ids, by pseudonym: one query (the people of this département created by its agents).
     agents = [pk for equipe in equipes for pk in equipe]
     ids = dict(
@@ -946,8 +885,8 @@ def _departement_de_personnes(ctx, departement, communes, nombre, lieux, lieux_p
     )
     for ligne in itertools.chain(suivis, orientations):
         ligne["beneficiaire_id"] = ids[ligne["pseudonyme"]]
-    _Table(Suivi).inserer(suivis)
-    _Table(Orientation).inserer(orientations)
+    Table(Suivi).inserer(suivis)
+    Table(Orientation).inserer(orientations)
     bilan.beneficiaires += len(personnes)
     bilan.anonymises += sum(1 for p in personnes if p["anonymise_le"])
     bilan.suivis += len(suivis)
@@ -957,11 +896,15 @@ def _departement_de_personnes(ctx, departement, communes, nombre, lieux, lieux_p
 def purger_beneficiaires(profil: str | None = None) -> int:
     """Delete the people of one profile (or of all) with their suivis and orientations, and the
     profile's organismes prescripteurs and agents. Returns how many people were deleted."""
+    from .scale_ateliers import purger_ateliers
+
     with transaction.atomic():
         agents = agents_du_profil(profil)
         organismes = organismes_du_profil(profil)
         personnes = Beneficiaire.objects.filter(cree_par__in=agents)
         nombre = personnes.count()
+        if nombre:  # workshops are built after the people, their registrations point to them
+            purger_ateliers(profil)
         alias = connection.alias
         Orientation.objects.filter(Q(beneficiaire__in=personnes) | Q(organisme__in=organismes))._raw_delete(alias)
         Suivi.objects.filter(Q(beneficiaire__in=personnes) | Q(organisme__in=organismes))._raw_delete(alias)

@@ -25,6 +25,7 @@ def _entries(membership) -> list[tuple[str, str, dict]]:
             ("Bénéficiaires", "beneficiaires:liste", {}),
             ("Pass numérique", "pass_dispositifs:liste", {}),
             ("Remboursements", "pass_remboursement:liste", {}),
+            ("Émargements", "ateliers:sans_feuille", {}),
             ("Équipe départementale", "comptes:membres", {"pk": membership.organisation_id}),
             ("Journal", "journal:liste", {}),
         ]
@@ -43,6 +44,8 @@ def _entries(membership) -> list[tuple[str, str, dict]]:
         ]
     if membership.role in ("responsable", "mediateur"):
         entries += [
+            ("Agenda", "ateliers:agenda", {}),
+            ("Ateliers", "ateliers:liste", {}),
             ("Encaisser un chèque", "pass_encaissement:encaisser", {}),
             ("Orientations reçues", "beneficiaires:orientations_recues", {}),
             ("Remboursements", "pass_remboursement:lieu", {"pk": membership.organisation_id}),

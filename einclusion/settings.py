@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "prescripteurs",
     "beneficiaires",
     "pass_numerique",
+    "ateliers",
     "demo",
     # Django and third parties
     "django.contrib.admin",
@@ -187,6 +188,8 @@ BENEFICIAIRES_RETENTION_MOIS = env.int("BENEFICIAIRES_RETENTION_MOIS", default=2
 # Redemption API calls per token and minute (counted in the default cache: share it, e.g. Redis
 # through CACHE_URL, when several workers serve the API).
 PASS_API_LIMITE_PAR_MINUTE = env.int("PASS_API_LIMITE_PAR_MINUTE", default=60)
+# Largest signed attendance sheet accepted (scan as PDF, JPEG or PNG), in megabytes.
+EMARGEMENT_TAILLE_MAX_MO = env.int("EMARGEMENT_TAILLE_MAX_MO", default=10)
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -75,6 +75,20 @@ class Action(models.TextChoices):
     IBAN_MODIFIE = "pass.iban_modifie", "Coordonnées bancaires modifiées"
     JETON_CREE = "pass.jeton_cree", "Jeton d’API créé"
     JETON_REVOQUE = "pass.jeton_revoque", "Jeton d’API révoqué"
+    # ateliers: workshops, sessions, registrations, roll-call, attendance sheets
+    ATELIER_CREE = "ateliers.atelier_cree", "Atelier créé"
+    ATELIER_MODIFIE = "ateliers.atelier_modifie", "Atelier modifié"
+    ATELIER_ARCHIVE = "ateliers.atelier_archive", "Atelier archivé"
+    SEANCES_CREEES = "ateliers.seances_creees", "Séance·s programmée·s"
+    SEANCE_MODIFIEE = "ateliers.seance_modifiee", "Séance modifiée"
+    SEANCE_ANNULEE = "ateliers.seance_annulee", "Séance annulée"
+    INSCRIPTION_AJOUTEE = "ateliers.inscription", "Personne inscrite à une séance"
+    INSCRIPTION_RETIREE = "ateliers.desinscription", "Personne désinscrite d’une séance"
+    ANONYMES_COMPTES = "ateliers.anonymes", "Participant·es sans inscription comptés"
+    PRESENCE_MARQUEE = "ateliers.presence", "Présence pointée"
+    PRESENCE_CORRIGEE = "ateliers.presence_corrigee", "Émargement corrigé après dépôt de la feuille"
+    FEUILLE_DEPOSEE = "ateliers.feuille_deposee", "Feuille d’émargement signée déposée"
+    FEUILLE_REMPLACEE = "ateliers.feuille_remplacee", "Feuille d’émargement signée remplacée"
 
 
 class EvenementQuerySet(models.QuerySet):

@@ -16,13 +16,18 @@ Another organisation's or département's object answers 404, never a page (CONVE
 that the matrix itself keeps to that rule.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from ateliers.models import FeuilleEmargement, Inscription, PresenceCheque
+from ateliers.tests.factories import AtelierFactory, inscrire
+from ateliers.tests.factories import seance as seance_factory
 from beneficiaires.tests.factories import GUERET, BeneficiaireFactory, OrientationFactory, commune
 from comptes.models import Role
 from comptes.tests.factories import (
@@ -84,6 +89,12 @@ SCOPES = {
     "encaissement": ("propre", "voisine", "etrangere"),
     "jeton_api": ("propre", "voisine", "etrangere"),
     "code_cheque": ("inconnu",),
+    # ateliers: of the actor's place ("lieu"), of "lieu_2", of département 87; a session's
+    # registration and signed sheet go with their session.
+    "atelier": ("propre", "voisine", "etrangere"),
+    "seance": ("propre", "voisine", "etrangere"),
+    "inscription": ("propre", "voisine", "etrangere"),
+    "feuille": ("propre", "voisine", "etrangere"),
 }
 
 
@@ -116,6 +127,9 @@ SUIVI_SEUL = (200, 404, 404)
 SUIVI = dict.fromkeys(("referent", "agent", "responsable", "mediateur"), SUIVI_SEUL)
 DEP = (200, 404)  # a dispositif of the actor's département, another département's
 LIEU_SEUL = dict.fromkeys(("responsable", "mediateur"), SUIVI_SEUL)
+LIEU_200 = dict.fromkeys(("responsable", "mediateur"), 200)
+LIEU_302 = dict.fromkeys(("responsable", "mediateur"), (302, 404, 404))
+LIEU_405 = dict.fromkeys(("responsable", "mediateur"), 405)
 
 MATRIX: dict[str, Url] = {
     # Public pages
@@ -251,6 +265,33 @@ MATRIX: dict[str, Url] = {
     "pass_remboursement:payer": Url(objet="bordereau", get=only({"coordinateur": (302, 302, 404)})),
     "pass_remboursement:lieu": Url(objet="lieu", get=only({"coordinateur": VU, "lecteur": VU} | LIEU_SEUL)),
     "pass_remboursement:coordonnees": Url(objet="lieu", get=only({"coordinateur": VU, "responsable": SUIVI_SEUL})),
+    # Ateliers: the place's members run them; coordinators read sessions and signed sheets.
+    "ateliers:liste": Url(get=only(LIEU_200)),
+    "ateliers:creer": Url(get=only(LIEU_200)),
+    "ateliers:agenda": Url(get=only(LIEU_200)),
+    "ateliers:detail": Url(objet="atelier", get=only(LIEU_SEUL)),
+    "ateliers:modifier": Url(objet="atelier", get=only(LIEU_SEUL)),
+    "ateliers:archiver": Url(objet="atelier", get=only(LIEU_SEUL)),
+    "ateliers:programmer": Url(objet="atelier", get=only(LIEU_SEUL)),
+    "ateliers:seance": Url(objet="seance", get=only({"coordinateur": VU} | LIEU_SEUL)),
+    "ateliers:seance_modifier": Url(objet="seance", get=only(LIEU_SEUL)),
+    # The matrix's session is past, roll-called and locked: it cannot be cancelled (back to it).
+    "ateliers:seance_annuler": Url(objet="seance", get=only(LIEU_302)),
+    "ateliers:inscrire": Url(objet="seance", get=only(LIEU_SEUL)),
+    "ateliers:nouvelle_personne": Url(objet="seance", get=only(LIEU_SEUL)),
+    "ateliers:desinscrire": Url(objet="inscription", get=only(LIEU_SEUL)),
+    "ateliers:anonymes": Url(objet="seance", get=only(LIEU_405)),
+    "ateliers:emargement": Url(objet="seance", get=only(LIEU_SEUL)),
+    "ateliers:pointer": Url(objet="inscription", get=only(LIEU_405)),
+    "ateliers:encaisser": Url(objet="inscription", get=only(LIEU_405)),
+    "ateliers:feuille_pdf": Url(objet="seance", get=only({"coordinateur": VU} | LIEU_SEUL)),
+    "ateliers:feuille_deposer": Url(objet="seance", get=only(LIEU_SEUL)),
+    "ateliers:feuille_telecharger": Url(objet="feuille", get=only({"coordinateur": VU} | LIEU_SEUL)),
+    "ateliers:sans_feuille": Url(get=only({"coordinateur": 200} | LIEU_200)),
+    # Without ?lieu= the département's staff name no place: 404 (the place's page links with it).
+    "ateliers:activite": Url(get=only({"coordinateur": 404, "lecteur": 404} | LIEU_200)),
+    "ateliers:activite_csv": Url(get=only({"coordinateur": 404, "lecteur": 404} | LIEU_200)),
+    "ateliers:parcours": Url(objet="beneficiaire", get=only(dict.fromkeys(("coordinateur", "lecteur"), VU) | SUIVI)),
 }
 
 # Place URLs that change something on POST: out of scope, nothing changes.
@@ -380,6 +421,12 @@ class Monde:
     bordereaux: dict = field(default_factory=dict)
     encaissements: dict = field(default_factory=dict)  # a redemption not yet claimed
     jetons: dict = field(default_factory=dict)
+    # ateliers: same keys; "a" is a workshop of "lieu" with a past session where person "a" was
+    # present and gave the redeemed cheque, and its signed sheet; "b" likewise for "lieu_2".
+    ateliers: dict = field(default_factory=dict)
+    seances: dict = field(default_factory=dict)
+    inscriptions: dict = field(default_factory=dict)
+    feuilles: dict = field(default_factory=dict)
     jeton_valide: str = "jeton-valide-de-la-matrice"
 
 
@@ -425,6 +472,7 @@ def monde() -> Monde:
             m.orientations[code, cle] = orientation
     for code in ("23", "87"):
         monde_pass(m, code)
+        monde_ateliers(m, code)
     InvitationFactory(
         organisation=orgs["23", "prescripteur"], email="nouvelle.personne@exemple.test", token=m.jeton_valide
     )
@@ -472,6 +520,24 @@ def monde_pass(m: Monde, code: str) -> None:
         )
 
 
+def monde_ateliers(m: Monde, code: str) -> None:
+    for cle, lieu in (("a", "lieu"), ("b", "lieu_2")):
+        atelier = AtelierFactory(lieu=m.orgs[code, lieu], accepte_pass=True, dispositif=m.dispositifs[code])
+        s = seance_factory(atelier, dans_jours=-1)
+        inscription = inscrire(s, m.beneficiaires[code, cle], presence=Inscription.Presence.PRESENT)
+        PresenceCheque.objects.create(inscription=inscription, encaissement=m.encaissements[code, cle])
+        contenu = b"%PDF-1.4 feuille signee de la matrice"
+        m.feuilles[code, cle] = FeuilleEmargement.objects.create(
+            seance=s,
+            fichier=ContentFile(contenu, name="feuille.pdf"),
+            nom_original="feuille.pdf",
+            type_contenu="application/pdf",
+            taille=len(contenu),
+            sha256=hashlib.sha256(contenu).hexdigest(),
+        )
+        m.ateliers[code, cle], m.seances[code, cle], m.inscriptions[code, cle] = atelier, s, inscription
+
+
 def organisation_for(monde: Monde, actor: str, scope: str):
     key = ACTOR_ORG[actor]
     return {
@@ -509,6 +575,16 @@ def url_kwargs(monde: Monde, objet: str | None, actor: str, scope: str) -> dict:
         return {"pk": {"carnet": monde.carnets, "cheque": monde.cheques, "bordereau": monde.bordereaux}[objet][cle].pk}
     if objet == "dispositif":
         return {"pk": monde.dispositifs["23" if scope == "propre" else "87"].pk}
+    if objet in ("atelier", "seance", "inscription", "feuille"):
+        cle = {"propre": ("23", "a"), "voisine": ("23", "b"), "etrangere": ("87", "a")}[scope]
+        if objet == "atelier":
+            return {"pk": monde.ateliers[cle].pk}
+        kwargs = {"pk": monde.seances[cle].pk}
+        if objet == "inscription":
+            kwargs["ipk"] = monde.inscriptions[cle].pk
+        if objet == "feuille":
+            kwargs["fpk"] = monde.feuilles[cle].pk
+        return kwargs
     organisation = organisation_for(monde, actor, scope)
     if objet == "organisation":
         return {"pk": organisation.pk}
@@ -575,6 +651,7 @@ def _get_cases():
 def test_get(monde, login, name, actor, scope, expected):
     url = reverse(name, kwargs=url_kwargs(monde, MATRIX[name].objet, actor, scope))
     response = client_for(monde, actor, login).get(url)
+    response.close()  # a file download streams from an open file
     assert_status(response, expected, f"GET {url} ({actor}, {scope})")
 
 
@@ -700,6 +777,18 @@ POST_FOREIGN_URLS = (
     "pass_encaissement:annuler",
     "pass_encaissement:revoquer_jeton",
     "pass_encaissement:opposition_carnet",
+    "ateliers:modifier",
+    "ateliers:archiver",
+    "ateliers:programmer",
+    "ateliers:seance_modifier",
+    "ateliers:seance_annuler",
+    "ateliers:inscrire",
+    "ateliers:nouvelle_personne",
+    "ateliers:desinscrire",
+    "ateliers:anonymes",
+    "ateliers:pointer",
+    "ateliers:encaisser",
+    "ateliers:feuille_deposer",
 )
 
 
@@ -716,7 +805,17 @@ def _post_foreign_cases():
 @pytest.mark.parametrize(("name", "actor"), list(_post_foreign_cases()))
 def test_post_on_another_departement_changes_nothing(monde, login, name, actor):
     url = reverse(name, kwargs=url_kwargs(monde, MATRIX[name].objet, actor, "etrangere"))
-    data = {"nom": "Intrusion", "motif": "intrusion", "confirmer": "1", "confirmation": "on", "nb_carnets": "1"}
+    data = {
+        "nom": "Intrusion",
+        "motif": "intrusion",
+        "confirmer": "1",
+        "confirmation": "on",
+        "nb_carnets": "1",
+        "presence": "absent",
+        "nombre": "3",
+        "code": "K7M3QXR9P4",
+        "beneficiaire": "1",
+    }
     before = Evenement.objects.count()
     response = client_for(monde, actor, login).post(url, data)
     assert_status(response, 404, f"POST {url} ({actor}, etrangere)")

@@ -1,4 +1,5 @@
+from .accueil import Accueil
 from .beneficiaire import Beneficiaire, Public, Suivi
 from .orientation import Orientation
 
-__all__ = ["Beneficiaire", "Orientation", "Public", "Suivi"]
+__all__ = ["Accueil", "Beneficiaire", "Orientation", "Public", "Suivi"]

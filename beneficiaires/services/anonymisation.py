@@ -23,7 +23,7 @@ from comptes.models import Membership, Role
 from territoires.models import Departement
 
 from .. import evenements, signals
-from ..models import Beneficiaire, Orientation, Suivi
+from ..models import Accueil, Beneficiaire, Orientation, Suivi
 
 EFFACES = {
     Beneficiaire: {
@@ -40,6 +40,7 @@ EFFACES = {
     },
     Orientation: {"message": "", "motif_refus": "", "besoins": []},
     Suivi: {},
+    Accueil: {},
 }
 
 CONSERVES = {
@@ -84,6 +85,14 @@ CONSERVES = {
         "id": "technical key",
         "beneficiaire": "the pseudonymised record",
         "organisme": "an organisation, not the person",
+        "origine": "technical",
+        "cree_le": "activity date",
+        "cree_par": "a professional",
+    },
+    Accueil: {
+        "id": "technical key",
+        "beneficiaire": "the pseudonymised record",
+        "lieu": "a place, not the person",
         "origine": "technical",
         "cree_le": "activity date",
         "cree_par": "a professional",

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from comptes.models import Membership
 from prescripteurs.models import OrganismePrescripteur
+from structures.models import Lieu
 
 from .. import evenements, rules, validation
 from ..fse import est_zone_rurale
 from ..identite import age_le, cle_doublon, nouveau_pseudonyme, texte_recherche
-from ..models import Beneficiaire, Suivi
+from ..models import Accueil, Beneficiaire, Suivi
 from ..selectors import doublon_de
 
 CHAMPS_SAISIS = (
@@ -73,14 +74,14 @@ def _organisme(par: Membership) -> OrganismePrescripteur:
     return organisme
 
 
-@transaction.atomic
-def creer_beneficiaire(*, par: Membership, donnees: Mapping, request=None) -> Beneficiaire:
-    """A new record followed by the agent's organisation. Raises DoublonTrouve when the person
-    already has one in the département (the caller shows it and offers to link it)."""
-    if not rules.peut_creer(par):
-        raise PermissionDenied("Seuls les agents et référents d’un organisme prescripteur enregistrent une personne.")
-    organisme = _organisme(par)
-    propre = validation.nettoyer(donnees)
+# What a place records about a person it meets at the door: the identity for the duplicate
+# check, the commune, a phone number and the date the person was told about their data. The FSE+
+# questions stay unanswered ("") until a prescriber or the coordination completes them.
+CHAMPS_ACCUEIL = ("nom", "prenom", "date_naissance", "commune", "telephone", "besoins", "information_rgpd_le")
+
+
+def _enregistrer(*, par: Membership, propre: dict) -> Beneficiaire:
+    """Save a new record of the membership's département; raises DoublonTrouve."""
     departement = par.organisation.departement
     beneficiaire = Beneficiaire(departement=departement, cree_par=par.user, pseudonyme=nouveau_pseudonyme())
     for champ, valeur in propre.items():
@@ -98,11 +99,65 @@ def creer_beneficiaire(*, par: Membership, donnees: Mapping, request=None) -> Be
         if existante is None:
             raise
         raise DoublonTrouve(existante) from exc
+    return beneficiaire
+
+
+@transaction.atomic
+def creer_beneficiaire(*, par: Membership, donnees: Mapping, request=None) -> Beneficiaire:
+    """A new record followed by the agent's organisation. Raises DoublonTrouve when the person
+    already has one in the département (the caller shows it and offers to link it)."""
+    if not rules.peut_creer(par):
+        raise PermissionDenied("Seuls les agents et référents d’un organisme prescripteur enregistrent une personne.")
+    organisme = _organisme(par)
+    beneficiaire = _enregistrer(par=par, propre=validation.nettoyer(donnees))
     Suivi.objects.create(
         beneficiaire=beneficiaire, organisme=organisme, origine=Suivi.Origine.CREATION, cree_par=par.user
     )
     evenements.beneficiaire_cree(par=par, beneficiaire=beneficiaire, request=request)
     return beneficiaire
+
+
+def _lieu_actif(par: Membership):
+    if not rules.est_d_un_lieu(par):
+        raise PermissionDenied("Seuls le ou la responsable et les médiateur·rices d’un lieu accueillent une personne.")
+    lieu = Lieu.objects.get(pk=par.organisation_id)
+    if not lieu.est_actif:
+        raise PermissionDenied(f"Le lieu « {lieu.nom} » est fermé : il ne peut plus accueillir de personnes.")
+    return lieu
+
+
+@transaction.atomic
+def creer_beneficiaire_au_lieu(*, par: Membership, donnees: Mapping, request=None) -> Beneficiaire:
+    """A minimal record made by a place for a person met at the door (CHAMPS_ACCUEIL), with the
+    same duplicate check as prescribers; the place then sees it. Raises DoublonTrouve."""
+    lieu = _lieu_actif(par)
+    # Every place field is present, so each is checked (commune and identity required).
+    propre = validation.nettoyer({c: donnees.get(c) for c in CHAMPS_ACCUEIL}, partiel=True)
+    beneficiaire = _enregistrer(par=par, propre=propre)
+    Accueil.objects.create(beneficiaire=beneficiaire, lieu=lieu, origine=Accueil.Origine.CREATION, cree_par=par.user)
+    evenements.beneficiaire_cree(par=par, beneficiaire=beneficiaire, request=request)
+    return beneficiaire
+
+
+@transaction.atomic
+def accueillir_existante(*, par: Membership, nom: str, prenom: str, date_naissance, request=None) -> Accueil:
+    """The place starts seeing the existing record the duplicate check found, once the mediator
+    has typed the same name and birth date (never by its number). Idempotent."""
+    lieu = _lieu_actif(par)
+    cle = cle_doublon(nom=nom, prenom=prenom, date_naissance=date_naissance)
+    existante = doublon_de(departement_id=par.organisation.departement_id, cle=cle)
+    if existante is None:
+        raise ValidationError("Aucune fiche du département ne porte ce nom, ce prénom et cette date de naissance.")
+    beneficiaire = Beneficiaire.objects.select_for_update().get(pk=existante.pk)
+    accueil, cree = Accueil.objects.get_or_create(
+        beneficiaire=beneficiaire,
+        lieu=lieu,
+        defaults={"origine": Accueil.Origine.RATTACHEMENT, "cree_par": par.user},
+    )
+    if cree:
+        noter_activite(beneficiaire=beneficiaire)
+        evenements.beneficiaire_rattache(par=par, beneficiaire=beneficiaire, organisme=lieu, request=request)
+    return accueil
 
 
 @transaction.atomic

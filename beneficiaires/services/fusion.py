@@ -15,7 +15,7 @@ from django.utils import timezone
 from comptes.models import Membership
 
 from .. import evenements, rules, signals
-from ..models import Beneficiaire, Orientation, Suivi
+from ..models import Accueil, Beneficiaire, Orientation, Suivi
 
 
 def verifier_fusion(*, conservee: Beneficiaire, absorbee: Beneficiaire) -> None:
@@ -67,8 +67,15 @@ def fusionner(*, par: Membership, conservee: Beneficiaire, absorbee: Beneficiair
     doublons.delete()
     suivis = Suivi.objects.filter(beneficiaire=absorbee).update(beneficiaire=conservee, origine=Suivi.Origine.FUSION)
     orientations = Orientation.objects.filter(beneficiaire=absorbee).update(beneficiaire=conservee)
+    deja_accueillie_par = set(conservee.accueils.values_list("lieu_id", flat=True))
+    absorbee.accueils.filter(lieu_id__in=deja_accueillie_par).delete()
+    accueils = Accueil.objects.filter(beneficiaire=absorbee).update(
+        beneficiaire=conservee, origine=Accueil.Origine.FUSION
+    )
     anciennes = Beneficiaire.objects.filter(fusionne_dans=absorbee).update(fusionne_dans=conservee)
     deplaces = {"suivis": suivis, "suivis_en_double": suivis_en_double, "orientations": orientations}
+    if accueils:
+        deplaces["accueils"] = accueils
     if anciennes:
         deplaces["fiches_deja_fusionnees"] = anciennes
     for _receiver, reponse in signals.fusion.send(sender=Beneficiaire, conservee=conservee, absorbee=absorbee, par=par):

@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: one fictional département with a login for every role, its public
 places (with the national standard's data: address, position, services, opening hours…), its
-organismes prescripteurs and a few dozen people (bénéficiaires) at various stages.
+organismes prescripteurs and a few dozen people (bénéficiaires) at various stages, the Pass
+numérique (demo/pass_demo.py) and the workshops with their sessions (demo/ateliers_demo.py).
 
 Idempotent: records are looked up by their natural key (département code, organisation name,
 e-mail address, a person's duplicate key) and only written when something differs, memberships
@@ -37,6 +38,7 @@ from comptes.models import Invitation, Membership, Organisation, Role, User
 from comptes.services.invitations import inviter
 from comptes.services.memberships import ajouter_membre
 from demo import data
+from demo.ateliers_demo import resume, seed_ateliers
 from demo.pass_demo import seed_pass
 from prescripteurs.models import OrganismePrescripteur
 from structures.models import Lieu, SourcePosition
@@ -73,13 +75,16 @@ class Command(BaseCommand):
             organisations, comptes = self.seed()
         with override_settings(EMAIL_BACKEND=SANS_COURRIEL), transaction.atomic():
             bilan = self.seed_beneficiaires(organisations, comptes)
-        pass_numerique = None
+        pass_numerique = ateliers = None
         if bilan["referentiel"]:  # booklets are handed to demo people
             with override_settings(EMAIL_BACKEND=SANS_COURRIEL), transaction.atomic():
                 pass_numerique = seed_pass(organisations, comptes)
+                ateliers = seed_ateliers(organisations, comptes, pass_numerique)
         self.print_logins(organisations, comptes)
         self.print_beneficiaires(bilan)
         self.print_pass(pass_numerique)
+        if ateliers is not None:
+            self.stdout.write(resume(ateliers))
 
     # --- building --------------------------------------------------------------------------
 

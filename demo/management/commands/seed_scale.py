@@ -1,7 +1,8 @@
 """`manage.py seed_scale --profil departement|national [--nombre N] [--beneficiaires N] [--purge]`.
 
 Bench data built with bulk inserts (demo/scale.py): thousands of realistic places, then
-organismes prescripteurs, their agents and the people they follow, with suivis and orientations.
+organismes prescripteurs, their agents and the people they follow, with suivis and orientations,
+then workshops, sessions and 2.5 registrations per person (demo/scale_ateliers.py).
 Idempotent: a second run with the same profile and counts changes nothing. `--purge` deletes the
 scale data (of the profile given, or of every profile) and nothing else. Never run it on a
 production database: the places would show on the public map.
@@ -9,7 +10,7 @@ production database: the places would show on the public map.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import scale
+from demo import scale, scale_ateliers
 
 
 class Command(BaseCommand):
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         if beneficiaires is None:
             beneficiaires = scale.beneficiaires_par_defaut(profil, nombre)
         self.personnes(profil, beneficiaires)
+        self.ateliers(profil, scale_ateliers.inscriptions_par_defaut(beneficiaires))
 
     def lieux(self, profil: str, nombre: int | None) -> None:
         bilan = scale.construire(profil, nombre=nombre)
@@ -71,6 +73,11 @@ class Command(BaseCommand):
                 f"Profil « {profil} » : {_n(bilan.crees)} lieux créés{remplaces} en {bilan.secondes:.1f} s ({origine})."
             )
         )
+
+    def ateliers(self, profil: str, nombre: int) -> None:
+        bilan = scale_ateliers.construire_ateliers(profil, nombre=nombre)
+        if nombre or bilan.supprimees:
+            self.stdout.write(scale_ateliers.message(bilan))
 
     def personnes(self, profil: str, nombre: int) -> None:
         bilan = scale.construire_beneficiaires(profil, nombre=nombre)
