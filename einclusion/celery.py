@@ -43,4 +43,19 @@ app.conf.beat_schedule = {
         "task": "pass_numerique.tasks.recalculer_acceptation",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Rapports: hand over the reports the queue never received, restart stuck ones (every 5 min).
+    "relancer-rapports": {
+        "task": "rapports.tasks.relancer_rapports",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Rapports: the monthly report of each dispositif active in the month just ended, on the 1st (06:00).
+    "planifier-rapports-mensuels": {
+        "task": "rapports.tasks.planifier_rapports_mensuels",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    # Rapports: delete the files past RAPPORTS_CONSERVATION_JOURS; the history keeps the row (04:10).
+    "supprimer-rapports-expires": {
+        "task": "rapports.tasks.supprimer_fichiers_expires",
+        "schedule": crontab(hour=4, minute=10),
+    },
 }

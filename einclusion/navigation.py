@@ -25,6 +25,7 @@ def _entries(membership) -> list[tuple[str, str, dict]]:
             ("Bénéficiaires", "beneficiaires:liste", {}),
             ("Pass numérique", "pass_dispositifs:liste", {}),
             ("Remboursements", "pass_remboursement:liste", {}),
+            ("Rapports", "rapports:liste", {}),
             ("Émargements", "ateliers:sans_feuille", {}),
             ("Équipe départementale", "comptes:membres", {"pk": membership.organisation_id}),
             ("Journal", "journal:liste", {}),
@@ -34,6 +35,7 @@ def _entries(membership) -> list[tuple[str, str, dict]]:
             ("Bénéficiaires", "beneficiaires:liste", {}),
             ("Pass numérique", "pass_dispositifs:liste", {}),
             ("Remboursements", "pass_remboursement:liste", {}),
+            ("Rapports", "rapports:liste", {}),
         ]
     if membership.role in ("referent", "agent"):
         entries += [

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "beneficiaires",
     "pass_numerique",
     "ateliers",
+    "rapports",
     "demo",
     # Django and third parties
     "django.contrib.admin",
@@ -190,6 +191,8 @@ BENEFICIAIRES_RETENTION_MOIS = env.int("BENEFICIAIRES_RETENTION_MOIS", default=2
 PASS_API_LIMITE_PAR_MINUTE = env.int("PASS_API_LIMITE_PAR_MINUTE", default=60)
 # Largest signed attendance sheet accepted (scan as PDF, JPEG or PNG), in megabytes.
 EMARGEMENT_TAILLE_MAX_MO = env.int("EMARGEMENT_TAILLE_MAX_MO", default=10)
+# Rapports de financement: generated files are kept this many days, then deleted by a periodic task.
+RAPPORTS_CONSERVATION_JOURS = env.int("RAPPORTS_CONSERVATION_JOURS", default=30)
 
 # --- Sessions and cookies -------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

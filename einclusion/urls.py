@@ -28,6 +28,7 @@ urlpatterns = [
     path("pass/remboursements/", include("pass_numerique.urls_remboursement")),
     path("api/v1/cheques/", include("pass_numerique.urls_api")),
     path("ateliers/", include("ateliers.urls")),
+    path("rapports/", include("rapports.urls")),
     path("api/v1/", include("structures.urls_api")),
     path("admin/", admin.site.urls),
 ]

@@ -4,27 +4,15 @@ import hashlib
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
-from beneficiaires.selectors_accueil import chiffres_accueil
-from comptes.models import Invitation, Membership, Organisation
-from comptes.selectors import organisations_manageable_by
+from rapports.views import tableaux
 from territoires.models import Departement
 from territoires.validators import HEX_COLOR
-
-HOME_TEMPLATES = {
-    "coordinateur": "accueil/coordinateur.html",
-    "lecteur": "accueil/lecteur.html",
-    "referent": "accueil/prescripteur.html",
-    "agent": "accueil/prescripteur.html",
-    "responsable": "accueil/lieu.html",
-    "mediateur": "accueil/lieu.html",
-}
 
 
 @login_not_required
@@ -34,22 +22,8 @@ def accueil(request):
     membership = request.membership
     if membership is None:
         return render(request, "accueil/sans_organisation.html")
-    context = {"membership": membership, "organisation": membership.organisation}
-    if membership.is_manager:
-        organisations = organisations_manageable_by(membership)
-        context["nb_membres"] = Membership.objects.active().filter(organisation__in=organisations).count()
-        context["nb_invitations"] = Invitation.objects.filter(
-            organisation__in=organisations, accepted_at__isnull=True, cancelled_at__isnull=True
-        ).count()
-    if membership.is_departement:
-        context["organisations_par_type"] = Organisation.objects.filter(
-            departement_id=membership.organisation.departement_id
-        ).aggregate(
-            prescripteurs=Count("pk", filter=Q(type=Organisation.Type.PRESCRIPTEUR)),
-            lieux=Count("pk", filter=Q(type=Organisation.Type.LIEU)),
-        )
-    context["chiffres"] = chiffres_accueil(membership)
-    return render(request, HOME_TEMPLATES[membership.role], context)
+    # The dashboards per role are the rapports app's.
+    return tableaux.tableau_de_bord(request, membership)
 
 
 def _page(template):

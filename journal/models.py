@@ -89,6 +89,15 @@ class Action(models.TextChoices):
     PRESENCE_CORRIGEE = "ateliers.presence_corrigee", "Émargement corrigé après dépôt de la feuille"
     FEUILLE_DEPOSEE = "ateliers.feuille_deposee", "Feuille d’émargement signée déposée"
     FEUILLE_REMPLACEE = "ateliers.feuille_remplacee", "Feuille d’émargement signée remplacée"
+    # rapports: funding reports and the dispositif's other cost lines
+    RAPPORT_DEMANDE = "rapports.demande", "Rapport de financement demandé"
+    RAPPORT_RELANCE = "rapports.relance", "Rapport de financement relancé"
+    RAPPORT_PRODUIT = "rapports.produit", "Rapport de financement produit"
+    RAPPORT_REFUSE = "rapports.refuse", "Rapport de financement refusé (droits retirés)"
+    RAPPORT_TELECHARGE = "rapports.telecharge", "Rapport de financement téléchargé"
+    COUT_AJOUTE = "rapports.cout_ajoute", "Ligne de coût ajoutée"
+    COUT_MODIFIE = "rapports.cout_modifie", "Ligne de coût modifiée"
+    COUT_SUPPRIME = "rapports.cout_supprime", "Ligne de coût supprimée"
 
 
 class EvenementQuerySet(models.QuerySet):

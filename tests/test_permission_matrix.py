@@ -16,6 +16,7 @@ Another organisation's or département's object answers 404, never a page (CONVE
 that the matrix itself keeps to that rule.
 """
 
+import datetime
 import hashlib
 from dataclasses import dataclass, field
 
@@ -43,6 +44,7 @@ from journal.models import Evenement
 from pass_numerique.models import Bordereau, Carnet, Cheque, Encaissement, JetonAPI, LigneBordereau, Participation
 from pass_numerique.services.jetons import empreinte
 from pass_numerique.tests.factories import DispositifFactory, carnet, qualifier
+from rapports.models import FichierRapport, LigneCout, Rapport
 from structures.models import Lieu
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +97,11 @@ SCOPES = {
     "seance": ("propre", "voisine", "etrangere"),
     "inscription": ("propre", "voisine", "etrangere"),
     "feuille": ("propre", "voisine", "etrangere"),
+    # rapports: a finished report of the département (with its PDF), another département's; a
+    # cost line of the département's dispositif, another département's.
+    "rapport": ("propre", "etrangere"),
+    "fichier_rapport": ("propre", "etrangere"),
+    "ligne_cout": ("propre", "etrangere"),
 }
 
 
@@ -130,6 +137,8 @@ LIEU_SEUL = dict.fromkeys(("responsable", "mediateur"), SUIVI_SEUL)
 LIEU_200 = dict.fromkeys(("responsable", "mediateur"), 200)
 LIEU_302 = dict.fromkeys(("responsable", "mediateur"), (302, 404, 404))
 LIEU_405 = dict.fromkeys(("responsable", "mediateur"), 405)
+EQUIPE_200 = dict.fromkeys(("coordinateur", "lecteur"), 200)
+EQUIPE_DEP = dict.fromkeys(("coordinateur", "lecteur"), DEP)
 
 MATRIX: dict[str, Url] = {
     # Public pages
@@ -292,6 +301,20 @@ MATRIX: dict[str, Url] = {
     "ateliers:activite": Url(get=only({"coordinateur": 404, "lecteur": 404} | LIEU_200)),
     "ateliers:activite_csv": Url(get=only({"coordinateur": 404, "lecteur": 404} | LIEU_200)),
     "ateliers:parcours": Url(objet="beneficiaire", get=only(dict.fromkeys(("coordinateur", "lecteur"), VU) | SUIVI)),
+    # rapports: the département's team only; everyone else gets 404 (not even the list exists).
+    "rapports:liste": Url(get=only(EQUIPE_200, default=404)),
+    "rapports:demander": Url(get=only(EQUIPE_200, default=404)),
+    "rapports:detail": Url(objet="rapport", get=only(EQUIPE_DEP, default=404)),
+    "rapports:progression": Url(objet="rapport", get=only(EQUIPE_DEP, default=404)),
+    "rapports:relancer": Url(objet="rapport", get=only(dict.fromkeys(ACTORS[1:], 405))),
+    "rapports:telecharger": Url(objet="fichier_rapport", get=only(EQUIPE_DEP, default=404)),
+    "rapports:couts": Url(objet="dispositif", get=only(EQUIPE_DEP, default=404)),
+    "rapports:cout_modifier": Url(
+        objet="ligne_cout", get=only({"coordinateur": DEP, "lecteur": (403, 404)}, default=404)
+    ),
+    "rapports:cout_supprimer": Url(
+        objet="ligne_cout", get=only({"coordinateur": DEP, "lecteur": (403, 404)}, default=404)
+    ),
 }
 
 # Place URLs that change something on POST: out of scope, nothing changes.
@@ -427,6 +450,9 @@ class Monde:
     seances: dict = field(default_factory=dict)
     inscriptions: dict = field(default_factory=dict)
     feuilles: dict = field(default_factory=dict)
+    # rapports: code département -> a finished report with a PDF, a cost line of its dispositif.
+    rapports: dict = field(default_factory=dict)
+    lignes_cout: dict = field(default_factory=dict)
     jeton_valide: str = "jeton-valide-de-la-matrice"
 
 
@@ -473,6 +499,7 @@ def monde() -> Monde:
     for code in ("23", "87"):
         monde_pass(m, code)
         monde_ateliers(m, code)
+        monde_rapports(m, code)
     InvitationFactory(
         organisation=orgs["23", "prescripteur"], email="nouvelle.personne@exemple.test", token=m.jeton_valide
     )
@@ -538,6 +565,33 @@ def monde_ateliers(m: Monde, code: str) -> None:
         m.ateliers[code, cle], m.seances[code, cle], m.inscriptions[code, cle] = atelier, s, inscription
 
 
+def monde_rapports(m: Monde, code: str) -> None:
+    dispositif = m.dispositifs[code]
+    rapport = Rapport.objects.create(
+        departement=dispositif.departement,
+        du=dispositif.debut,
+        au=dispositif.fin,
+        formats=["pdf"],
+        statut=Rapport.Statut.TERMINE,
+        en_file=True,
+        expire_le=timezone.now() + datetime.timedelta(days=30),
+    )
+    rapport.dispositifs.add(dispositif)
+    contenu = b"%PDF-1.4 rapport de la matrice"
+    FichierRapport.objects.create(
+        rapport=rapport,
+        format="pdf",
+        fichier=ContentFile(contenu, name="rapport.pdf"),
+        nom="rapport.pdf",
+        taille=len(contenu),
+        sha256=hashlib.sha256(contenu).hexdigest(),
+    )
+    m.rapports[code] = rapport
+    m.lignes_cout[code] = LigneCout.objects.create(
+        dispositif=dispositif, libelle="Coordination", montant="1000.00", date=dispositif.debut
+    )
+
+
 def organisation_for(monde: Monde, actor: str, scope: str):
     key = ACTOR_ORG[actor]
     return {
@@ -575,6 +629,11 @@ def url_kwargs(monde: Monde, objet: str | None, actor: str, scope: str) -> dict:
         return {"pk": {"carnet": monde.carnets, "cheque": monde.cheques, "bordereau": monde.bordereaux}[objet][cle].pk}
     if objet == "dispositif":
         return {"pk": monde.dispositifs["23" if scope == "propre" else "87"].pk}
+    if objet in ("rapport", "fichier_rapport"):
+        kwargs = {"pk": monde.rapports["23" if scope == "propre" else "87"].pk}
+        return kwargs | ({"format": "pdf"} if objet == "fichier_rapport" else {})
+    if objet == "ligne_cout":
+        return {"pk": monde.lignes_cout["23" if scope == "propre" else "87"].pk}
     if objet in ("atelier", "seance", "inscription", "feuille"):
         cle = {"propre": ("23", "a"), "voisine": ("23", "b"), "etrangere": ("87", "a")}[scope]
         if objet == "atelier":
@@ -789,6 +848,10 @@ POST_FOREIGN_URLS = (
     "ateliers:pointer",
     "ateliers:encaisser",
     "ateliers:feuille_deposer",
+    "rapports:relancer",
+    "rapports:couts",
+    "rapports:cout_modifier",
+    "rapports:cout_supprimer",
 )
 
 

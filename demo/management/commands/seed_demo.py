@@ -40,6 +40,7 @@ from comptes.services.memberships import ajouter_membre
 from demo import data
 from demo.ateliers_demo import resume, seed_ateliers
 from demo.pass_demo import seed_pass
+from demo.rapports_demo import seed_rapports
 from prescripteurs.models import OrganismePrescripteur
 from structures.models import Lieu, SourcePosition
 from territoires.models import Commune, Departement
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             with override_settings(EMAIL_BACKEND=SANS_COURRIEL), transaction.atomic():
                 pass_numerique = seed_pass(organisations, comptes)
                 ateliers = seed_ateliers(organisations, comptes, pass_numerique)
+                seed_rapports(comptes, pass_numerique)
         self.print_logins(organisations, comptes)
         self.print_beneficiaires(bilan)
         self.print_pass(pass_numerique)
