@@ -27,8 +27,8 @@ TOUTES_LES_INSTANCES = "Toutes les instances"
 # only: hundreds of PDF pages help no one and cost WeasyPrint gigabytes.
 # A PDF table costs about 9 ms per row in WeasyPrint: long tables (places, communes, prescribers
 # of a whole instance) show their first rows by activity; every row stays in XLSX and CSV.
-LIGNES_MAX_PDF = 40
-LIGNES_EXTRAIT_PDF = 25
+LIGNES_MAX_PDF = 25
+LIGNES_EXTRAIT_PDF = 15
 # Beyond this, the participant sheet goes to CSV only: XLSX stops at 1,048,576 rows, and
 # openpyxl writes about 3,000 rows a second.
 LIGNES_MAX_XLSX = 100_000
