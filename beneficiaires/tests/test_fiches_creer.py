@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from beneficiaires.models import Beneficiaire, Suivi
@@ -151,7 +152,8 @@ def test_the_same_person_shows_the_duplicate_page(client, login, agent, existant
     # What the agent typed, and only the existing record's reference, commune and followers.
     assert nom.strip() in html and prenom in html and "02/03/1950" in html
     assert existante.pseudonyme in html and "Saint-Fiel" in html
-    assert "CCAS de Bourganeuf" in html and f"depuis le {existante.suivis.get().cree_le:%d/%m/%Y}" in html
+    depuis = timezone.localtime(existante.suivis.get().cree_le)  # shown in Europe/Paris
+    assert "CCAS de Bourganeuf" in html and f"depuis le {depuis:%d/%m/%Y}" in html
     for secret in ("06 12 34 56 78", "+33612345678", "mh.dupont@exemple.fr", "Vit seule", "AAH", "Lyon"):
         assert secret not in html
     assert reverse("beneficiaires:fiche", args=[existante.pk]) not in html
